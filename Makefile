@@ -1,0 +1,72 @@
+# Newsdesk: `make run` serves the site with demo content, `make test` runs every test.
+# Both install what they need from the lock files, starting from a fresh clone.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .uv/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test test-scale lint format check bench lock install install-dev chromium clean
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install -q uv==$(UV_VERSION)
+
+$(VENV)/.runtime: requirements.lock | $(UV)
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip install -q --python $(PY) --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock | $(UV)
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip sync -q --python $(PY) --require-hashes requirements-dev.lock
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+## run: the whole site on http://127.0.0.1:$(PORT)/ with demo content (gunicorn + worker + scheduler)
+run: install
+	$(PY) manage.py migrate --noinput -v0
+	PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py home_load_demo
+	$(PY) manage.py core_ensure_admin
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "Newsdesk: http://127.0.0.1:$(PORT)/  (newsroom: http://127.0.0.1:$(PORT)/admin/)  Ctrl+C stops."
+	NEWSDESK_PORT=$(PORT) PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
+
+## chromium: the browser for the browser tests (Debian's package; Playwright cannot download one here)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+## test: the whole suite on the embedded stack (SQLite, local cache), browser tests included
+test: install-dev chromium
+	$(PY) -m pytest
+
+## test-scale: the same suite against PostgreSQL and Redis (both must be running)
+test-scale: install-dev chromium
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install-dev
+	DJANGO_SETTINGS_MODULE=newsdesk.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=newsdesk.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+## lock: re-pin the dependencies after changing pyproject.toml
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-emit-index-url --no-header -q -o requirements.lock
+	$(UV) pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes --no-emit-index-url --no-header -q -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) .uv var static_collected

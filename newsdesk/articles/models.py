@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Locale, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import ArticleBodyBlock
+
+ARTICLES_PER_PAGE = 20
+
+
+class PartnerAgency(index.Indexed, models.Model):
+    """A news agency whose items we syndicate: shown as "Source: <name>"."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    url = models.URLField(_("website"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("url")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("partner agency")
+        verbose_name_plural = _("partner agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Author(index.Indexed, models.Model):
+    """A byline: a staff reporter or contributor."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("title")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+register_snippet(PartnerAgency)
+register_snippet(Author)
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    """The newsroom's queries: every listing, feed, sitemap and block starts here."""
+
+    def published(self) -> ArticlePageQuerySet:
+        return self.live().filter(published_at__isnull=False)
+
+    def in_edition(self, locale: Locale | int | str) -> ArticlePageQuerySet:
+        """Articles of one edition, given its Locale, locale id or language code."""
+        if isinstance(locale, str):
+            return self.filter(locale__language_code=locale)
+        return self.filter(locale=locale)
+
+    def in_section(self, section: Page) -> ArticlePageQuerySet:
+        return self.child_of(section)
+
+    def latest(self) -> ArticlePageQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self) -> ArticlePageQuerySet:
+        """What a teaser needs, in one query."""
+        return self.select_related("locale", "source", "listing_image")
+
+
+ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+def paginate(
+    queryset: models.QuerySet, request: HttpRequest, per_page: int = ARTICLES_PER_PAGE
+) -> PaginatorPage:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class SectionPage(Page):
+    """A rubric of an edition: politics, economy, society, world, sport, culture."""
+
+    intro = models.CharField(_("intro"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order on the home page"), default=100, help_text=_("Smaller comes first.")
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("order")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["articles.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def get_context(self, request: HttpRequest, *args: object, **kwargs: object) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.published().in_section(self).for_listing().latest()
+        context["articles"] = paginate(articles, request)
+        return context
+
+
+class ArticlePage(Page):
+    lead = models.TextField(_("lead"), blank=True, max_length=600, help_text=_("One or two sentences."))
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("listing image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
+    authors = ParentalManyToManyField(Author, blank=True, verbose_name=_("authors"), related_name="articles")
+    source = models.ForeignKey(
+        PartnerAgency,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text=_("The partner agency this item comes from; empty for our own reporting."),
+    )
+    published_at = models.DateTimeField(
+        _("publication date and time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Set on first publication; change it for backdated or imported items."),
+    )
+    initial_view_count = models.PositiveIntegerField(
+        _("starting view count"),
+        default=0,
+        help_text=_("Views counted before this article came to Newsdesk (imported items)."),
+    )
+
+    objects = ArticlePageManager()
+
+    content_panels = Page.content_panels + [
+        FieldPanel("lead"),
+        FieldPanel("body"),
+        FieldPanel("listing_image"),
+        MultiFieldPanel(
+            [FieldPanel("authors"), FieldPanel("source"), FieldPanel("tags")],
+            heading=_("Byline and tags"),
+        ),
+    ]
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel(
+            [FieldPanel("published_at"), FieldPanel("initial_view_count")],
+            heading=_("Publication"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.FilterField("published_at"),
+        index.FilterField("locale"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["articles.SectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    @property
+    def section(self) -> Page:
+        return self.get_parent()
+
+    @property
+    def display_date(self):  # type: ignore[no-untyped-def]
+        return self.published_at or self.first_published_at or timezone.now()
+
+    def get_context(self, request: HttpRequest, *args: object, **kwargs: object) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        # The edition's home page sits at depth 2, under the tree's root; it serves tag pages.
+        context["edition_home"] = self.get_ancestors().filter(depth=2).specific().first()
+        return context
+
+    def get_meta_description(self) -> str:
+        """SEO description: the editor's, else the lead, else the opening of the body."""
+        if self.search_description or self.lead:
+            return self.search_description or self.lead
+        for block in self.body:
+            if block.block_type == "paragraph":
+                return Truncator(strip_tags(str(block.value))).chars(200)
+        return ""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "newsdesk.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.connect()

@@ -1,0 +1,10 @@
+from django.http import HttpRequest
+from django.utils import translation
+
+from .selectors import edition_get
+
+
+def edition(request: HttpRequest) -> dict[str, object]:
+    """The edition of the current language: its name and copyright notice for the layout."""
+    code = translation.get_language() or "ru"
+    return {"edition": edition_get(language_code=code), "edition_code": code}

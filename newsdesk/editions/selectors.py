@@ -1,0 +1,86 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
+from wagtail.models import GroupPagePermission, Locale, Page, Site
+
+from .models import Edition
+
+
+@dataclass(frozen=True)
+class EditionLink:
+    language_code: str
+    name: str
+    url: str
+    is_current: bool
+    is_translation: bool
+
+
+def edition_get(*, language_code: str) -> Edition | None:
+    return Edition.objects.select_related("locale").filter(locale__language_code=language_code).first()
+
+
+def edition_language_name(language_code: str) -> str:
+    return dict(settings.LANGUAGES).get(language_code, language_code)
+
+
+def edition_homes(*, request: HttpRequest | None = None) -> dict[str, Page]:
+    """The edition home pages of the current site, by language code."""
+    site = Site.find_for_request(request) if request is not None else Site.objects.get(is_default_site=True)
+    if site is None:
+        return {}
+    homes = site.root_page.get_translations(inclusive=True).live().select_related("locale")
+    return {home.locale.language_code: home for home in homes}
+
+
+def edition_links_for_page(
+    *, page: Page | None, request: HttpRequest | None, current: str
+) -> list[EditionLink]:
+    """Switcher entries: the page's live translation in each edition, else that edition's home."""
+    translations: dict[str, Page] = {}
+    if isinstance(page, Page):
+        translations = {
+            p.locale.language_code: p
+            for p in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+    homes = edition_homes(request=request)
+    links = []
+    for code, name in settings.LANGUAGES:
+        target = translations.get(code) or homes.get(code)
+        if target is None:
+            continue
+        links.append(
+            EditionLink(
+                language_code=code,
+                name=name,
+                url=target.get_url(request=request) or "",
+                is_current=code == current,
+                is_translation=code in translations,
+            )
+        )
+    return links
+
+
+def editions_for_user(
+    *, user: AbstractBaseUser | AnonymousUser, permission: str = "publish_page"
+) -> list[Locale]:
+    """Editions in which the user holds a page permission (e.g. publish: the edition's editors).
+
+    Superusers hold every edition. A permission granted on the tree's root counts for all
+    editions; one granted inside an edition's subtree counts for that edition.
+    """
+    if not user.is_active:
+        return []
+    locales = list(Locale.objects.all())
+    if user.is_superuser:
+        return locales
+    granted = GroupPagePermission.objects.filter(
+        group__user=user, permission__codename=permission
+    ).select_related("page")
+    result: dict[int, Locale] = {}
+    for grant in granted:
+        if grant.page.depth == 1:
+            return locales
+        result[grant.page.locale_id] = next(loc for loc in locales if loc.pk == grant.page.locale_id)
+    return list(result.values())

@@ -1,0 +1,52 @@
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+
+from newsdesk.articles.models import paginate
+from newsdesk.articles.selectors import article_list_with_tag
+
+from .selectors import front_page_blocks
+
+
+class HomePage(RoutablePageMixin, Page):
+    """An edition's front page: lead story, latest news, a block per section."""
+
+    lead_article = models.ForeignKey(
+        "articles.ArticlePage",
+        verbose_name=_("lead story"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leave empty to lead with the latest article."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("lead_article")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["articles.SectionPage"]
+    max_count_per_parent = None
+
+    class Meta:
+        verbose_name = _("edition home page")
+
+    def get_context(self, request: HttpRequest, *args: object, **kwargs: object) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context.update(front_page_blocks(home=self))
+        return context
+
+    @path("tags/<slug:tag>/", name="tag")
+    def tag_page(self, request: HttpRequest, tag: str) -> HttpResponse:
+        tag_obj = Tag.objects.filter(slug=tag).first()
+        if tag_obj is None:
+            raise Http404("unknown tag")
+        articles = article_list_with_tag(edition=self.locale, tag_slug=tag)
+        return TemplateResponse(
+            request,
+            "home/tag_page.html",
+            {"page": self, "self": self, "tag": tag_obj, "articles": paginate(articles, request)},
+        )

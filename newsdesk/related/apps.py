@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RelatedConfig(AppConfig):
+    name = "newsdesk.related"
+    label = "related"
+    verbose_name = "Relevant news"
