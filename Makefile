@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-scale lint format check bench lock install install-dev chromium clean
+.PHONY: run test test-scale lint format check lock install install-dev chromium clean bench-views evaluate bench-search
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -70,3 +70,15 @@ lock: | $(UV)
 
 clean:
 	rm -rf $(VENV) .uv var static_collected
+
+## bench-views: beacon throughput and exactness on SQLite and on PostgreSQL + Redis (issue 3)
+bench-views: install-dev
+	$(PY) benchmarks/bench_views.py
+
+## evaluate: relevant news, cross-edition links and search quality on ../shared/corpora (issue 5)
+evaluate: install-dev
+	$(PY) manage.py related_evaluate
+
+## bench-search: relevant news and search at 100,000 articles (issue 5)
+bench-search: install-dev
+	$(PY) benchmarks/bench_search.py

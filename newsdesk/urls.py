@@ -12,6 +12,10 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Per-reader endpoints: never cached (see core.middleware.UNCACHED_PREFIXES).
+    path("api/analytics/", include("newsdesk.analytics.urls")),
+    path("api/corrections/", include("newsdesk.corrections.urls")),
+    path("api/search/", include("newsdesk.search.urls")),
 ]
 
 if settings.SERVE_MEDIA:
@@ -23,6 +27,11 @@ if settings.SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
+    # Edition pages served by the apps themselves (most viewed, search, error form), then
+    # Wagtail's page tree.
+    path("", include("newsdesk.analytics.edition_urls")),
+    path("", include("newsdesk.corrections.edition_urls")),
+    path("", include("newsdesk.search.edition_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -230,3 +230,9 @@ LOGGING = {
 PERIODIC_JOBS = [
     "newsdesk.core.jobs.publish_scheduled_pages",
 ]
+
+# --- Analytics: view counting and most viewed (issue 3) ---------------------------------
+
+# --- Corrections: readers' error reports (issue 4) --------------------------------------
+
+# --- Relevant news and search (issue 5) -------------------------------------------------
