@@ -39,7 +39,7 @@ class HomePage(RoutablePageMixin, Page):
         context.update(front_page_blocks(home=self))
         return context
 
-    @path("tags/<slug:tag>/", name="tag")
+    @path("tags/<str:tag>/", name="tag")
     def tag_page(self, request: HttpRequest, tag: str) -> HttpResponse:
         tag_obj = Tag.objects.filter(slug=tag).first()
         if tag_obj is None:

@@ -84,8 +84,12 @@ def edition_tree_ensure() -> dict[str, HomePage]:
     translations (Wagtail i18n), served under /kk/ and /en/.
     """
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in EDITION_CODES}
+    for locale in locales.values():
+        Edition.objects.get_or_create(
+            locale=locale, defaults={"name": settings.WAGTAIL_SITE_NAME, "copyright_notice": ""}
+        )
     site = Site.objects.filter(is_default_site=True).first()
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locales["ru"]))
 
     ru_home = HomePage.objects.filter(locale=locales["ru"]).first()
     if ru_home is None:
@@ -155,6 +159,31 @@ def _body(paragraphs: list[str]) -> list[tuple[str, str]]:
     return [("paragraph", f"<p>{escape(text)}</p>") for text in paragraphs]
 
 
+STORY_KEYS = ("key", "section", "published_at", "versions")
+VERSION_KEYS = ("slug", "title", "body")
+
+
+def demo_stories_read(*, path: Path) -> list[dict]:
+    """Read and check the whole demo file before anything is written (ValueError if bad)."""
+    try:
+        stories = json.loads(path.read_text(encoding="utf-8"))["stories"]
+    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    sections = {key for key, _, _ in SECTIONS}
+    for number, story in enumerate(stories, start=1):
+        missing = [key for key in STORY_KEYS if key not in story]
+        if missing:
+            raise ValueError(f"story {number}: missing {', '.join(missing)}")
+        if story["section"] not in sections:
+            raise ValueError(f"story {number}: unknown section {story['section']!r}")
+        datetime.fromisoformat(story["published_at"])
+        for code in EDITION_CODES:
+            version = story["versions"].get(code)
+            if version is None or any(key not in version for key in VERSION_KEYS):
+                raise ValueError(f"story {number}: the {code} version lacks one of {', '.join(VERSION_KEYS)}")
+    return stories
+
+
 def demo_content_load(*, path: Path = DEMO_CONTENT, only: set[str] | None = None) -> Tally:
     """Load the demo editions, sections and stories (those keyed in `only`, if given).
 
@@ -173,7 +202,7 @@ def demo_content_load(*, path: Path = DEMO_CONTENT, only: set[str] | None = None
         for name, url in PARTNERS.items()
     }
     authors = [Author.objects.get_or_create(slug=slug, defaults={"name": name})[0] for slug, name in AUTHORS]
-    stories = json.loads(path.read_text(encoding="utf-8"))["stories"]
+    stories = demo_stories_read(path=path)
     for index, story in enumerate(stories):
         if only is not None and story["key"] not in only:
             continue

@@ -16,6 +16,7 @@ class TestSeedArticle:
         response = client.get(SEED_URL)
         assert response.status_code == 200
         html = response.content.decode()
+        html = html[html.index("<main") :]
         notice = (
             "This information may not be reproduced without reference to Kazakhstan Today. "
             "Copyright of materials of News Agency Kazakhstan Today."

@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,12 +9,15 @@ from newsdesk.home.services import DEMO_CONTENT, demo_content_load
 class Command(BaseCommand):
     help = "Create the three editions' page tree and load the demo articles (idempotent)."
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if not DEMO_CONTENT.exists():
-            raise CommandError(f"demo content file is missing: {DEMO_CONTENT}")
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--file", type=Path, default=DEMO_CONTENT, help="Stories file (JSON).")
+
+    def handle(self, *args: Any, file: Path, **options: Any) -> None:
+        if not file.exists():
+            raise CommandError(f"demo content file is missing: {file}")
         try:
-            tally = demo_content_load()
-        except (ValueError, KeyError) as exc:
-            raise CommandError(f"demo content is malformed: {exc!r}") from exc
+            tally = demo_content_load(path=file)
+        except ValueError as exc:
+            raise CommandError(f"demo content is malformed: {exc}") from exc
         if options["verbosity"]:
             self.stdout.write(f"Demo content: {tally}.")
