@@ -1,0 +1,45 @@
+"""Public pages are well-formed HTML5 with the head a news page needs."""
+
+import html5lib
+import pytest
+from django.test import Client
+
+
+def parse_strict(html: str) -> None:
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/en/", "/ru/", "/kk/", "/en/politics/", "/kk/politics/", "/en/tags/kazakhstan/", "/en/no-such-page/"],
+)
+def test_public_pages_parse_as_strict_html5(seed_article, client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    parse_strict(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_article_pages_parse_as_strict_html5(seed_article, client: Client) -> None:
+    for article in seed_article.get_translations(inclusive=True):
+        parse_strict(client.get(article.url).content.decode())
+
+
+@pytest.mark.django_db
+def test_head_has_title_description_canonical_and_opengraph(seed_article, client: Client) -> None:
+    doc = html5lib.parse(client.get("/en/politics/").content.decode(), namespaceHTMLElements=False)
+    head = doc.find("head")
+    assert head.find("title").text == "Politics — Kazakhstan Today"
+    assert head.find("link[@rel='canonical']").get("href") == "http://127.0.0.1:8000/en/politics/"
+    properties = {m.get("property"): m.get("content") for m in head.findall("meta") if m.get("property")}
+    assert properties["og:title"] == "Politics"
+    assert properties["og:site_name"] == "Kazakhstan Today"
+    assert head.find("meta[@name='description']") is not None
+
+
+@pytest.mark.django_db
+def test_public_pages_set_no_cookies_and_are_cacheable(seed_article, client: Client) -> None:
+    response = client.get(seed_article.url)
+    assert not response.cookies
+    assert "max-age=60" in response["Cache-Control"]
