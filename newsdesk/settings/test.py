@@ -21,3 +21,6 @@ else:
     for _alias in CACHES.values():
         _alias["KEY_PREFIX"] = "test-" + _alias["KEY_PREFIX"]
 ALLOWED_HOSTS = ["*"]
+# Tests run from a fresh clone without collectstatic: serve from the finders.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
