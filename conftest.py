@@ -40,6 +40,23 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         edition_tree_ensure()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """Every test starts with empty caches (pages, most viewed, rate limits...)."""
+    from django.core.cache import caches
+
+    def clear() -> None:
+        for alias in ("default", "pages"):
+            cache = caches[alias]
+            # On Redis only this run's keys go; never FLUSHDB a shared server.
+            delete_pattern = getattr(cache, "delete_pattern", None)
+            delete_pattern("*") if delete_pattern else cache.clear()
+
+    clear()
+    yield
+    clear()
+
+
 @pytest.fixture
 def homes(db):  # type: ignore[no-untyped-def]
     """{language code: HomePage}; rebuilt if a transactional test flushed the tree."""

@@ -1,5 +1,7 @@
 """Settings for the test suite: the same stack, fast hashing, tasks run in-process."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import CACHES, env
 
@@ -18,8 +20,9 @@ if not env.str("REDIS_URL", default=""):
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
     }
 else:
+    # Real Redis, with keys private to this test process (parallel runs share the server).
     for _alias in CACHES.values():
-        _alias["KEY_PREFIX"] = "test-" + _alias["KEY_PREFIX"]
+        _alias["KEY_PREFIX"] = f"test{os.getpid()}-" + _alias["KEY_PREFIX"]
 ALLOWED_HOSTS = ["*"]
 # Tests run from a fresh clone without collectstatic: serve from the finders.
 WHITENOISE_AUTOREFRESH = True
