@@ -52,6 +52,10 @@ class EditionLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.status_code == 404 and request.path_info.startswith(UNCACHED_PREFIXES):
+            # API and newsroom paths have no edition prefix: their 404 (e.g. an API's JSON
+            # "no such article") must not become a redirect to /ru/api/...
+            return response
         if response.status_code == 404 and UNKNOWN_EDITION.match(request.path_info):
             prefix = request.path_info.split("/")[1].lower()
             if prefix not in {code for code, _ in settings.LANGUAGES}:

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Mounted at /api/corrections/ (never cached, not language-prefixed)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "corrections"
-urlpatterns: list = []
+urlpatterns = [
+    path("reports/", views.error_report_api, name="report_api"),
+]

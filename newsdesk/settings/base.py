@@ -237,5 +237,16 @@ PERIODIC_JOBS = [
 # --- Analytics: view counting and most viewed (issue 3) ---------------------------------
 
 # --- Corrections: readers' error reports (issue 4) --------------------------------------
+# Reports one reader may send (fixed windows, counted in the "default" cache; see
+# docs/corrections.md for what happens when that cache is Redis and Redis is down).
+CORRECTIONS_RATE_PER_MINUTE = env.int("CORRECTIONS_RATE_PER_MINUTE", default=5)
+CORRECTIONS_RATE_PER_DAY = env.int("CORRECTIONS_RATE_PER_DAY", default=50)
+# Reader identity is a keyed hash of IP and User-Agent; empty = derived from SECRET_KEY.
+CORRECTIONS_READER_SALT = env.str("CORRECTIONS_READER_SALT", default="")
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+CORRECTIONS_PROXY_COUNT = env.int("CORRECTIONS_PROXY_COUNT", default=0)
+# At most one e-mail digest of new reports per edition per this many minutes.
+CORRECTIONS_DIGEST_MINUTES = env.int("CORRECTIONS_DIGEST_MINUTES", default=15)
+PERIODIC_JOBS = [*PERIODIC_JOBS, "newsdesk.corrections.jobs.error_report_digests_send"]
 
 # --- Relevant news and search (issue 5) -------------------------------------------------

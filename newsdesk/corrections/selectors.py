@@ -1,0 +1,239 @@
+"""Reads: which reports an editor may see, where a report sits in its article, who is told."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from wagtail.models import GroupPagePermission, Locale
+
+from newsdesk.articles.models import ArticlePage
+from newsdesk.editions.selectors import editions_for_user
+
+from .models import CorrectionNote, ErrorReport, ErrorReportStatus
+
+EDITOR_PERMISSION = "publish_page"
+# Elements the reader script treats as one paragraph (error-report.js, BLOCK_SELECTOR).
+TEXT_BLOCK_TAGS = ["p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "td", "th"]
+WHITESPACE = re.compile(r"\s+")
+ELLIPSIS = "…"
+
+
+def text_collapse(value: str) -> str:
+    """Whitespace runs become one space, as the reader script sends text."""
+    return WHITESPACE.sub(" ", value)
+
+
+# --- Articles a reader may report on ---------------------------------------------------
+
+
+def article_for_report(*, article_id: int) -> ArticlePage | None:
+    """The live, published article a report is about, or None (unknown, draft, unpublished)."""
+    return (
+        ArticlePage.objects.published()
+        .select_related("locale", "live_revision")
+        .filter(pk=article_id)
+        .first()
+    )
+
+
+# --- Who may see what ------------------------------------------------------------------
+
+
+def error_report_editions_for_user(*, user: AbstractBaseUser | AnonymousUser) -> list[Locale]:
+    """Editions whose reports the user may read and handle: where they may publish."""
+    if not user.is_authenticated:
+        return []
+    return editions_for_user(user=user, permission=EDITOR_PERMISSION)
+
+
+def error_reports_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[ErrorReport]:
+    editions = error_report_editions_for_user(user=user)
+    return ErrorReport.objects.filter(locale__in=editions).select_related(
+        "article", "locale", "revision", "handled_by"
+    )
+
+
+def error_report_new_count(*, editions: list[Locale]) -> int:
+    if not editions:
+        return 0
+    return ErrorReport.objects.filter(locale__in=editions, status=ErrorReportStatus.NEW).count()
+
+
+def edition_editors(*, locale: Locale) -> list[AbstractBaseUser]:
+    """Who hears about an edition's new reports: its editors with an e-mail address.
+
+    Mirrors `editions_for_user`: publish permission on the tree's root counts for every
+    edition, one inside an edition's subtree for that edition. With no editors set up yet
+    (a fresh install), the administrators are told instead, so reports are never unseen.
+    """
+    User = get_user_model()
+    grants = GroupPagePermission.objects.filter(permission__codename=EDITOR_PERMISSION).filter(
+        Q(page__depth=1) | Q(page__locale=locale)
+    )
+    with_email = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
+    editors = list(with_email.filter(groups__in=grants.values("group")).distinct())
+    if editors:
+        return editors
+    return list(with_email.filter(is_superuser=True))
+
+
+# --- Public correction notes -----------------------------------------------------------
+
+
+def correction_notes_for_article(*, article: ArticlePage) -> list[CorrectionNote]:
+    return list(CorrectionNote.objects.filter(article=article, published=True).order_by("created_at", "pk"))
+
+
+# --- Where the report sits in its article ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A paragraph split around the reported selection, all plain (unescaped) text."""
+
+    before: str
+    selected: str
+    after: str
+    # False when the place was not found in the article and the reader's context is shown.
+    from_article: bool
+
+    def as_html(self) -> SafeString:
+        # format_html escapes every piece: reader text never reaches the page as markup.
+        return format_html("{}<mark>{}</mark>{}", self.before, self.selected, self.after)
+
+    def trimmed(self, radius: int) -> Excerpt:
+        """At most `radius` characters each side of the selection, cut at a word."""
+        before, after = self.before, self.after
+        if len(before) > radius:
+            cut = before[-radius:]
+            cut = cut.split(" ", 1)[1] if " " in cut[:30] else cut
+            before = ELLIPSIS + cut
+        if len(after) > radius:
+            cut = after[:radius]
+            cut = cut.rsplit(" ", 1)[0] if " " in cut[-30:] else cut
+            after = cut + ELLIPSIS
+        return Excerpt(before, self.selected, after, self.from_article)
+
+
+def _rich_text_blocks(html: str) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    elements = soup.find_all(TEXT_BLOCK_TAGS)
+    innermost = [el for el in elements if el.find(TEXT_BLOCK_TAGS) is None]
+    if not innermost:
+        return [soup.get_text()]
+    return [el.get_text() for el in innermost]
+
+
+def _stream_data(raw: object) -> list[dict]:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return []
+    return [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
+
+
+def article_text_blocks(*, body_data: object) -> list[str]:
+    """The reader-visible text of a body StreamField, one string per paragraph-like element.
+
+    Works on the raw stream data (a revision's `content["body"]`), so showing a page of
+    reports does not build a page object per revision.
+    """
+    texts: list[str] = []
+    for block in _stream_data(body_data):
+        kind, value = block.get("type"), block.get("value")
+        if kind == "paragraph" and isinstance(value, str):
+            texts.extend(_rich_text_blocks(value))
+        elif kind == "quote" and isinstance(value, dict):
+            quote, attribution = str(value.get("quote") or ""), str(value.get("attribution") or "")
+            texts.append(quote)
+            if attribution:
+                texts.extend([f"— {attribution}", f"{quote}— {attribution}"])
+        elif kind == "image" and isinstance(value, dict):
+            caption = " ".join(str(value.get(key) or "") for key in ("caption", "credit")).strip()
+            if caption:
+                texts.append(caption)
+    return [collapsed for text in texts if (collapsed := text_collapse(text).strip())]
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def excerpt_locate(*, blocks: Iterable[str], selected: str, before: str, after: str) -> Excerpt | None:
+    """The paragraph and occurrence of `selected` whose surroundings best match the context.
+
+    The same word often appears several times in an article; the reader's context (the text
+    just before and after the selection) picks the right one.
+    """
+    best: tuple[int, str, int] | None = None
+    before, after = before.strip(), after.strip()
+    for text in blocks:
+        start = text.find(selected)
+        while start != -1:
+            end = start + len(selected)
+            score = _common_suffix(text[:start].rstrip(), before) + _common_prefix(text[end:].lstrip(), after)
+            if best is None or score > best[0]:
+                best = (score, text, start)
+            start = text.find(selected, start + 1)
+    if best is None:
+        return None
+    _, text, start = best
+    end = start + len(selected)
+    return Excerpt(text[:start], text[start:end], text[end:], from_article=True)
+
+
+def error_report_excerpt(*, report: ErrorReport) -> Excerpt:
+    """The report's paragraph as the reader saw it (the revision live at the time), split
+    around the selection; the reader's own context when the place cannot be found."""
+    return error_report_excerpts(reports=[report])[report.pk]
+
+
+def error_report_excerpts(*, reports: Iterable[ErrorReport]) -> dict[int, Excerpt]:
+    """Excerpts for a page of reports; each revision's body is parsed once.
+
+    The reader saw the revision stored with the report; if that revision has since been
+    purged, the article's current body is searched instead.
+    """
+    blocks_by_source: dict[tuple[str, int], list[str]] = {}
+    result: dict[int, Excerpt] = {}
+    for report in reports:
+        if report.revision is not None:
+            key, raw = ("revision", report.revision.pk), report.revision.content.get("body")
+        else:
+            key, raw = ("article", report.article_id), list(report.article.body.raw_data)
+        if key not in blocks_by_source:
+            blocks_by_source[key] = article_text_blocks(body_data=raw)
+        located = excerpt_locate(
+            blocks=blocks_by_source[key],
+            selected=report.selected_text,
+            before=report.context_before,
+            after=report.context_after,
+        )
+        result[report.pk] = located or Excerpt(
+            report.context_before, report.selected_text, report.context_after, from_article=False
+        )
+    return result
