@@ -5,3 +5,6 @@ class AnalyticsConfig(AppConfig):
     name = "newsdesk.analytics"
     label = "analytics"
     verbose_name = "Analytics"
+
+    def ready(self) -> None:
+        from . import signal_handlers  # noqa: F401

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""Pages of each edition (/ru/, /kk/, /en/) served by analytics."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("most-viewed/", views.most_viewed_page, name="analytics_most_viewed"),
+]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
@@ -11,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, MultipleChooserPanel
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page, PageManager
+from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -170,6 +171,24 @@ class ArticlePage(Page):
             [FieldPanel("authors"), FieldPanel("source"), FieldPanel("tags")],
             heading=_("Byline and tags"),
         ),
+        MultiFieldPanel(
+            [
+                MultipleChooserPanel(
+                    "related_pins",
+                    chooser_field_name="target",
+                    label=_("Always show"),
+                    heading=_("Always show"),
+                ),
+                MultipleChooserPanel(
+                    "related_exclusions",
+                    chooser_field_name="target",
+                    label=_("Never show"),
+                    heading=_("Never show"),
+                ),
+            ],
+            heading=_("Relevant news"),
+            help_text=_("Pinned articles come first, in this order; the rest are found automatically."),
+        ),
     ]
     promote_panels = Page.promote_panels + [
         MultiFieldPanel(
@@ -213,3 +232,43 @@ class ArticlePage(Page):
             if block.block_type == "paragraph":
                 return Truncator(strip_tags(str(block.value))).chars(200)
         return ""
+
+
+class RelatedChoice(Orderable):
+    """An editor's choice about an article's relevant news (issue 5): pinned or excluded.
+
+    Kept with the page (and its revisions) so that a choice goes live when the article is
+    published. A repeated choice is harmless (the related app reads them as a set), so there is
+    no unique constraint that an inline form could trip into a 500.
+    """
+
+    target = models.ForeignKey(
+        ArticlePage, verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    def clean(self) -> None:
+        article = getattr(self, "page", None)
+        target = getattr(self, "target", None)
+        if article is None or target is None:
+            return
+        if article.pk is not None and target.pk == article.pk:
+            raise ValidationError({"target": _("An article cannot be relevant news for itself.")})
+        if article.locale_id is not None and target.locale_id != article.locale_id:
+            raise ValidationError({"target": _("Choose an article of the same edition.")})
+
+
+class ArticleRelatedPin(RelatedChoice):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="related_pins")
+
+    class Meta(RelatedChoice.Meta):
+        verbose_name = _("pinned relevant article")
+
+
+class ArticleRelatedExclusion(RelatedChoice):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="related_exclusions")
+
+    class Meta(RelatedChoice.Meta):
+        verbose_name = _("excluded relevant article")

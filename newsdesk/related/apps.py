@@ -5,3 +5,8 @@ class RelatedConfig(AppConfig):
     name = "newsdesk.related"
     label = "related"
     verbose_name = "Relevant news"
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.connect()

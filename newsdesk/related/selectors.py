@@ -1,16 +1,67 @@
-"""Relevant news. Until the text-analysis engine lands: the latest of the same section."""
+"""Reads of the relevant-news app."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from wagtail.models import Page
 
 from newsdesk.articles.models import ArticlePage
+
+from .models import TranslationSuggestion
 
 RELATED_LIMIT = 5
 
 
 def article_list_related(*, article: ArticlePage, limit: int = RELATED_LIMIT) -> list[ArticlePage]:
-    parent_path = article.path[: -ArticlePage.steplen]
-    return list(
+    """The article's relevant news as precomputed in the background: one query.
+
+    Until the worker has computed the list (a moment after publication, or before the first
+    `related_rebuild`), the editor's pins and then the latest of the same section stand in.
+    """
+    related = list(
         ArticlePage.objects.published()
-        .filter(path__startswith=parent_path, depth=article.depth)
-        .exclude(pk=article.pk)
-        .for_listing()
-        .latest()[:limit]
+        .filter(related_backlinks__article_id=article.pk)
+        .order_by("related_backlinks__rank")
+        .for_listing()[:limit]
     )
+    if related:
+        return related
+    return _fallback(article=article, limit=limit)
+
+
+def _fallback(*, article: ArticlePage, limit: int) -> list[ArticlePage]:
+    pinned_ids = list(article.related_pins.values_list("target_id", flat=True))
+    excluded = set(article.related_exclusions.values_list("target_id", flat=True)) | {article.pk}
+    chosen: list[ArticlePage] = []
+    if pinned_ids:
+        by_id = {
+            a.pk: a
+            for a in ArticlePage.objects.published()
+            .filter(pk__in=pinned_ids, locale_id=article.locale_id)
+            .for_listing()
+        }
+        chosen = [by_id[i] for i in dict.fromkeys(pinned_ids) if i in by_id and i != article.pk][:limit]
+    if len(chosen) < limit:
+        parent_path = article.path[: -ArticlePage.steplen]
+        chosen += list(
+            ArticlePage.objects.published()
+            .filter(path__startswith=parent_path, depth=article.depth)
+            .exclude(pk__in=excluded | {a.pk for a in chosen})
+            .for_listing()
+            .latest()[: limit - len(chosen)]
+        )
+    return chosen
+
+
+def translation_suggestion_list(*, locale_ids: list[int], article_id: int | None = None) -> QuerySet:
+    """Open suggestions whose two articles are both in the given editions, best first."""
+    suggestions = TranslationSuggestion.objects.filter(
+        article__locale_id__in=locale_ids, candidate__locale_id__in=locale_ids
+    ).select_related("article", "candidate", "article__locale", "candidate__locale")
+    if article_id is not None:
+        suggestions = suggestions.filter(article_id=article_id) | suggestions.filter(candidate_id=article_id)
+    return suggestions.order_by("-article__first_published_at", "article_id", "language", "-score")
+
+
+def translation_group(*, page: Page) -> list[Page]:
+    return list(Page.objects.filter(translation_key=page.translation_key).select_related("locale"))

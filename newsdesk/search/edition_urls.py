@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "search"
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+]

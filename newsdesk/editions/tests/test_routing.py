@@ -6,8 +6,13 @@ from newsdesk.articles.tests.factories import article_publish
 
 @pytest.mark.django_db
 class TestEditionRouting:
-    @pytest.mark.parametrize(("path", "lang", "home_title"), [("/ru/", "ru", "Главная"), ("/kk/", "kk", "Басты бет"), ("/en/", "en", "Home")])
-    def test_each_edition_has_its_home(self, homes, client: Client, path: str, lang: str, home_title: str) -> None:
+    @pytest.mark.parametrize(
+        ("path", "lang", "home_title"),
+        [("/ru/", "ru", "Главная"), ("/kk/", "kk", "Басты бет"), ("/en/", "en", "Home")],
+    )
+    def test_each_edition_has_its_home(
+        self, homes, client: Client, path: str, lang: str, home_title: str
+    ) -> None:
         response = client.get(path)
         assert response.status_code == 200
         html = response.content.decode()
@@ -19,7 +24,9 @@ class TestEditionRouting:
         assert response.status_code == 302
         assert response["Location"] == "/ru/"
 
-    @pytest.mark.parametrize("path", ["/de/", "/de/politics/", "/pt-br/", "/en/no-such-page/", "/ru/politics/no-such-article/"])
+    @pytest.mark.parametrize(
+        "path", ["/de/", "/de/politics/", "/pt-br/", "/en/no-such-page/", "/ru/politics/no-such-article/"]
+    )
     def test_unknown_edition_or_page_is_404(self, homes, client: Client, path: str) -> None:
         assert client.get(path).status_code == 404
 
@@ -44,7 +51,9 @@ class TestSwitcherAndHreflang:
         for code in ("ru", "kk", "en"):
             assert f'<link rel="alternate" hreflang="{code}" href="http://testserver/{code}/politics/' in html
 
-    def test_without_translation_the_switcher_leads_to_the_edition_home(self, sections, client: Client) -> None:
+    def test_without_translation_the_switcher_leads_to_the_edition_home(
+        self, sections, client: Client
+    ) -> None:
         article = article_publish(section=sections[("en", "sport")], title="English only")
         html = client.get(article.url).content.decode()
         assert '<a href="/ru/" hreflang="ru" lang="ru" data-edition="ru">Русский</a>' in html

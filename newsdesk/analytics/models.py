@@ -1,0 +1,125 @@
+"""Counted views: one row per article per Almaty day, the article's running total, and the
+little state that keeps counting exact (readers seen recently, the day's salt, applied Redis
+batches). See docs/analytics.md."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ArticleDailyViews(models.Model):
+    """Views of one article on one Almaty day (Wagtail's `QueryDailyHits`, for articles)."""
+
+    article = models.ForeignKey(
+        "articles.ArticlePage",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="daily_views",
+    )
+    # Copied from the article (whose locale never changes) so that "most viewed in an
+    # edition" reads one index range instead of joining every bucket to its page.
+    edition = models.ForeignKey(
+        "wagtailcore.Locale", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day (Almaty time)"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="analytics_daily_article_day"),
+        ]
+        indexes = [
+            models.Index(fields=["edition", "day", "article"], name="analytics_daily_window"),
+            models.Index(fields=["day"], name="analytics_daily_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.day}: {self.views}"
+
+
+class ArticleViewTotal(models.Model):
+    """Every view counted here for an article, kept when old daily rows are pruned.
+
+    What readers see is the article's `initial_view_count` (views it had before it came to
+    Newsdesk) plus this.
+    """
+
+    article = models.OneToOneField(
+        "articles.ArticlePage",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="view_total",
+    )
+    views = models.PositiveBigIntegerField(_("views counted"), default=0)
+
+    class Meta:
+        verbose_name = _("view total")
+        verbose_name_plural = _("view totals")
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.views}"
+
+
+class ReaderSeen(models.Model):
+    """A reader (salted hash, never an IP) counted for an article until `expires_at`.
+
+    The database backend's memory of recent views: a re-read before `expires_at` is not
+    counted again, and a reader's live rows cap how many views they can add per window.
+    """
+
+    reader = models.CharField(_("reader hash"), max_length=64)
+    article = models.ForeignKey(
+        "articles.ArticlePage", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("reader seen")
+        verbose_name_plural = _("readers seen")
+        constraints = [
+            models.UniqueConstraint(fields=["reader", "article"], name="analytics_seen_reader_article"),
+        ]
+        indexes = [
+            models.Index(fields=["reader", "expires_at"], name="analytics_seen_reader_exp"),
+            models.Index(fields=["expires_at"], name="analytics_seen_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader[:8]}… {self.article_id}"
+
+
+class DailySalt(models.Model):
+    """The secret mixed into readers' hashes for one Almaty day; deleted once the day is over,
+    after which that day's hashes cannot be linked to anyone (as Plausible does)."""
+
+    day = models.DateField(_("day (Almaty time)"), unique=True)
+    salt = models.CharField(_("salt"), max_length=64)
+
+    class Meta:
+        verbose_name = _("daily salt")
+        verbose_name_plural = _("daily salts")
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class FlushedBatch(models.Model):
+    """A batch of Redis counts already applied to the tables above.
+
+    Written in the same transaction as the batch's counts, so a flusher killed after that
+    commit and before deleting the Redis key skips the batch on its next run instead of
+    counting it twice (shared/PITFALLS.md, item 4).
+    """
+
+    batch_id = models.CharField(_("batch id"), max_length=64, unique=True)
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True, db_index=True)
+    views = models.PositiveBigIntegerField(_("views in the batch"), default=0)
+
+    class Meta:
+        verbose_name = _("applied Redis batch")
+        verbose_name_plural = _("applied Redis batches")
+
+    def __str__(self) -> str:
+        return self.batch_id

@@ -1,0 +1,129 @@
+"""The view beacon, its no-script pixel, and the edition's most-viewed page."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from .readers import request_is_cross_site
+from .selectors import PERIODS, UnknownPeriod, article_list_most_viewed_for_period, period_get
+from .services import ArticleNotFound, ViewResult, article_view_record
+
+# Error messages of the beacon (tests compare against these constants).
+ERROR_METHOD = "Report a view with POST."
+ERROR_TOO_LARGE = "The body is too large for a view report."
+ERROR_BAD_JSON = 'The body must be a JSON object such as {"article": 123}.'
+ERROR_ARTICLE_ID = '"article" must be a positive integer: the id of the article read.'
+ERROR_NOT_FOUND = "No live article has this id."
+ERROR_CROSS_SITE = "Views can only be reported by this site's own pages."
+ERROR_PERIOD = gettext_noop("Unknown period: use day, week or month.")
+
+MAX_BODY = 1024
+MAX_ID = 2**63 - 1
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+def _error(message: str, status: int, **extra: object) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _result_json(result: ViewResult) -> JsonResponse:
+    status = 429 if result.reason == "rate_limited" else 200
+    return JsonResponse(
+        {
+            "article": result.article_id,
+            "counted": result.counted,
+            "reason": result.reason,
+            "views": result.views,
+        },
+        status=status,
+    )
+
+
+def _article_id(payload: object) -> int | None:
+    if not isinstance(payload, dict):
+        return None
+    value = payload.get("article")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        return None
+    return value
+
+
+@csrf_exempt  # cached article pages carry no token; the Origin check below protects it
+@never_cache
+def view_beacon(request: HttpRequest) -> JsonResponse:
+    """POST {"article": id} from the article page's script: count the view, return the count."""
+    if request.method != "POST":
+        response = _error(ERROR_METHOD, 405)
+        response["Allow"] = "POST"
+        return response
+    if request_is_cross_site(request):
+        return _error(ERROR_CROSS_SITE, 403)
+    if len(request.body) > MAX_BODY:
+        return _error(ERROR_TOO_LARGE, 413)
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return _error(ERROR_BAD_JSON, 400)
+    if not isinstance(payload, dict):
+        return _error(ERROR_BAD_JSON, 400)
+    article_id = _article_id(payload)
+    if article_id is None:
+        return _error(ERROR_ARTICLE_ID, 400)
+    try:
+        result = article_view_record(article_id=article_id, request=request)
+    except ArticleNotFound:
+        return _error(ERROR_NOT_FOUND, 404, article=article_id)
+    return _result_json(result)
+
+
+@never_cache
+def view_pixel(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The no-script fallback: `<img src=".../pixel/<id>.gif">` inside `<noscript>`.
+
+    A GET that counts, deliberately: an image is the only request a page without
+    JavaScript makes. Bots, prefetches and cross-site embeds get the image and count
+    nothing, like the beacon; repeats are deduplicated the same way.
+    """
+    status = 200
+    if request.method not in ("GET", "HEAD"):
+        status = 405
+    elif not request_is_cross_site(request) and article_id <= MAX_ID:
+        try:
+            article_view_record(article_id=article_id, request=request)
+        except ArticleNotFound:
+            status = 404
+    response = HttpResponse(PIXEL, content_type="image/gif", status=status)
+    if status == 405:
+        response["Allow"] = "GET, HEAD"
+    return response
+
+
+@never_cache
+def ping(request: HttpRequest) -> JsonResponse:
+    """A health check through the whole middleware stack, touching no database.
+
+    benchmarks/bench_views.py uses it as the ceiling of a Django view on the same server.
+    """
+    return JsonResponse({"ok": True})
+
+
+def most_viewed_page(request: HttpRequest) -> HttpResponse:
+    """/<edition>/most-viewed/?period=day|week|month"""
+    code = translation.get_language() or "ru"
+    context: dict[str, object] = {"periods": PERIODS.values(), "edition_code": code}
+    try:
+        period = period_get(request.GET.get("period"))
+    except UnknownPeriod:
+        context.update(error=_(ERROR_PERIOD), period=None, articles=[])
+        return render(request, "analytics/most_viewed_page.html", context, status=400)
+    context.update(period=period, articles=article_list_most_viewed_for_period(edition=code, period=period))
+    return render(request, "analytics/most_viewed_page.html", context)

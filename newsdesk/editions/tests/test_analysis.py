@@ -1,0 +1,120 @@
+"""The per-language analysis that search and relevant news share (issue 5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.editions.analysis import (
+    analyse,
+    kazakh_from_latin,
+    kazakh_to_latin,
+    latin_key,
+    stream_plain_text,
+    term_of,
+)
+from newsdesk.editions.analysis.kazakh import kazakh_stem
+
+
+def same_term(language: str, *forms: str) -> set[str | None]:
+    return {term_of(form, language) for form in forms}
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("президент", "президента", "президенту", "президентом", "президенте", "президенты", "президентов"),
+        ("Казахстан", "Казахстана", "Казахстане", "Казахстаном"),
+        ("встреча", "встречи", "встречей", "встречах"),
+        ("новый", "новая", "новое", "новыми"),
+        ("Ёлка", "елки"),
+    ],
+)
+def test_russian_inflections_meet(forms: tuple[str, ...]) -> None:
+    assert len(same_term("ru", *forms)) == 1
+
+
+def test_russian_unknown_surnames_keep_one_form() -> None:
+    assert len(same_term("ru", "Жумабаев", "Жумабаева", "Жумабаеву", "Жумабаевым")) == 1
+    assert len(same_term("ru", "Лифтконнект", "Лифтконнекта")) == 1
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("президент", "президенті", "президентінің", "президентке", "президентпен", "президенттің"),
+        ("Қазақстан", "Қазақстанның", "Қазақстанда", "Қазақстанға", "Қазақстандағы", "Қазақстаннан"),
+        ("Мәскеу", "Мәскеуде", "Мәскеуге", "Мәскеудің"),
+        ("мемлекет", "мемлекеттер", "мемлекеттердің", "мемлекетке"),
+        ("бала", "балалар", "балаларға", "балаларымызға"),
+        ("қала", "қаласы", "қаласында", "қалада"),
+        ("Токаев", "Токаевтың", "Токаевқа"),
+    ],
+)
+def test_kazakh_inflections_meet(forms: tuple[str, ...]) -> None:
+    assert len(same_term("kk", *forms)) == 1
+
+
+def test_kazakh_short_roots_and_derivation_are_kept() -> None:
+    assert kazakh_stem("ел") == "ел"
+    assert kazakh_stem("су") == "су"
+    # Derivation is not inflection: "presidential" stays apart from "president".
+    assert term_of("президенттік", "kk") != term_of("президент", "kk")
+
+
+def test_kazakh_vowel_harmony_and_assimilation_guard_cuts() -> None:
+    # "-ті" is the accusative only after a voiceless consonant: "президенті" is the possessive
+    # "-і", and cutting "-ті" would leave "президен".
+    assert kazakh_stem("президенті") == "президент"
+    assert kazakh_stem("кітапты") == "кітап"
+
+
+def test_kazakh_latin_spelling_finds_cyrillic() -> None:
+    assert term_of("Prezidentınıñ", "kk") == term_of("президентінің", "kk") == term_of("президент", "kk")
+    assert analyse("Qazaqstan", "kk") == analyse("Қазақстан", "kk")
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("president", "presidents", "president's"),
+        ("meeting", "meetings", "meet"),
+        ("economy", "economies"),
+    ],
+)
+def test_english_inflections_meet(forms: tuple[str, ...]) -> None:
+    terms = {t for form in forms for t in analyse(form, "en")}
+    assert len(terms) == 1
+
+
+def test_function_words_are_dropped() -> None:
+    assert analyse("the and of", "en") == []
+    assert analyse("и в на это", "ru") == []
+    assert analyse("және мен үшін", "kk") == []
+    assert analyse("The President of Kazakhstan", "en") == ["presid", "kazakhstan"]
+
+
+def test_query_syntax_is_just_words() -> None:
+    assert analyse('"президент" AND (Казахстан*) OR NOT \x00 --', "ru") == analyse(
+        "президент and казахстан or not", "ru"
+    )
+
+
+def test_transliteration_both_ways() -> None:
+    assert kazakh_to_latin("Қазақстан Республикасының Президенті") == "Qazaqstan Respublikasynyñ Prezidentı"
+    assert kazakh_from_latin("Qazaqstan Respublikasynyñ Prezidentı") == "қазақстан республикасының президенті"
+    assert kazakh_from_latin("Shymkent") == kazakh_from_latin("shymkent")
+
+
+def test_latin_key_joins_spellings_of_a_name() -> None:
+    assert latin_key("Тоқаев") == latin_key("Токаев") == latin_key("Tokayev")
+    assert latin_key("Путин") == latin_key("Putin")
+    assert latin_key("Назарбаев") != latin_key("Тоқаев")
+
+
+def test_stream_plain_text_reads_rich_text_and_quotes() -> None:
+    raw = [
+        {"type": "paragraph", "value": "<p>First &amp; <b>bold</b></p>", "id": "a"},
+        {"type": "image", "value": {"image": 5, "caption": "A caption", "credit": ""}, "id": "b"},
+        {"type": "quote", "value": {"quote": "Quoted", "attribution": "Someone"}, "id": "c"},
+    ]
+    assert stream_plain_text(raw) == "First &  bold\nA caption\nQuoted\nSomeone"

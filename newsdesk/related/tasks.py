@@ -1,0 +1,22 @@
+"""Background work of relevant news (django-tasks; the worker started by `make run`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def related_refresh_task(article_id: int) -> None:
+    services.related_refresh(article_id=article_id)
+
+
+@task()
+def related_forget_task(article_id: int) -> None:
+    services.related_forget(article_id=article_id)
+
+
+@task()
+def related_refill_task(article_ids: list[int]) -> None:
+    services.related_refill(article_ids=article_ids)

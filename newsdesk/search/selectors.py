@@ -1,0 +1,157 @@
+"""Reads of the search app: ranked, filtered, highlighted results for one edition."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from newsdesk.articles.models import ArticlePage
+from newsdesk.editions.analysis import analyse, term_of, word_spans
+
+from .engines import COUNT_CAP, SearchEngine, SearchQuery, search_engine
+from .models import SearchDocument
+
+SNIPPET_CHARS = 260
+# More terms than this are not a query a reader types; the rest are ignored.
+MAX_TERMS = 16
+
+
+def search_terms(*, language: str, text: str) -> tuple[str, ...]:
+    """The reader's query as index terms of the edition's language, without repeats."""
+    return tuple(dict.fromkeys(analyse(text, language)))[:MAX_TERMS]
+
+
+def highlight(text: str, terms: Sequence[str], language: str, max_chars: int | None = None) -> SafeString:
+    """`text` escaped, with the words whose term is in `terms` wrapped in <mark>.
+
+    With `max_chars`, the part of that length holding the most matches, cut at words.
+    """
+    wanted = set(terms)
+    spans = word_spans(text)
+    hits = [(start, end) for start, end, word in spans if term_of(word, language) in wanted]
+    begin, finish = 0, len(text)
+    if max_chars is not None and len(text) > max_chars:
+        # Near the end, show the text's last max_chars rather than a short tail.
+        begin = min(_best_window(hits, max_chars), len(text) - max_chars)
+        begin = next((s for s, _e, _w in spans if s >= begin), 0) if begin else 0
+        finish = begin + max_chars
+        if finish < len(text):
+            finish = max((e for _s, e, _w in spans if begin < e <= finish), default=finish)
+        else:
+            finish = len(text)
+    out: list[str] = ["… " if begin > 0 else ""]
+    position = begin
+    for start, end in hits:
+        if start < begin or end > finish:
+            continue
+        out.append(escape(text[position:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    out.append(escape(text[position:finish]))
+    if finish < len(text):
+        out.append(" …")
+    return mark_safe("".join(out))  # noqa: S308 - every piece of reader-facing text is escaped above
+
+
+def _best_window(hits: list[tuple[int, int]], width: int) -> int:
+    """Start of the `width`-long window (a little before a match) holding the most matches."""
+    if not hits:
+        return 0
+    best_start, best_count = hits[0][0], 0
+    right = 0
+    for left, (start, _end) in enumerate(hits):
+        right = max(right, left)
+        while right + 1 < len(hits) and hits[right + 1][1] - start <= width - 40:
+            right += 1
+        if right - left + 1 > best_count:
+            best_start, best_count = start, right - left + 1
+    return max(0, best_start - 40)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: ArticlePage
+    title: SafeString
+    snippet: SafeString
+
+
+class SearchResults(Sequence[SearchHit]):
+    """Hits of a query, fetched a page at a time, for `Paginator`.
+
+    Every word must match; when nothing has them all, any word will do (`any_words`).
+    """
+
+    def __init__(self, query: SearchQuery, engine: SearchEngine | None = None) -> None:
+        self.query = query
+        self.engine = engine or search_engine()
+        self.any_words = False
+        self.capped = False
+
+    @cached_property
+    def total(self) -> int:
+        if not self.query.terms:
+            return 0
+        total = self.engine.count(self.query)
+        if total == 0 and len(self.query.terms) > 1:
+            self.query = SearchQuery(**{**self.query.__dict__, "match_all": False})
+            self.any_words = True
+            total = self.engine.count(self.query)
+        if total > COUNT_CAP:
+            self.capped, total = True, COUNT_CAP
+        return total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, item):  # type: ignore[no-untyped-def, override]
+        if isinstance(item, int):
+            return self[item : item + 1][0]
+        start, stop = item.start or 0, item.stop if item.stop is not None else len(self)
+        if self.total == 0 or stop <= start:
+            return []
+        ids = self.engine.ids(self.query, offset=start, limit=stop - start)
+        return self._hits(ids)
+
+    def _hits(self, ids: list[int]) -> list[SearchHit]:
+        articles = {a.pk: a for a in ArticlePage.objects.filter(pk__in=ids).for_listing()}
+        texts = dict(SearchDocument.objects.filter(pk__in=ids).values_list("pk", "text"))
+        language, terms = self.query.language, self.query.terms
+        hits = []
+        for article_id in ids:
+            article = articles.get(article_id)
+            if article is None:
+                continue
+            hits.append(
+                SearchHit(
+                    article=article,
+                    title=highlight(article.title, terms, language),
+                    snippet=highlight(texts.get(article_id) or article.lead, terms, language, SNIPPET_CHARS),
+                )
+            )
+        return hits
+
+
+def article_search(
+    *,
+    language: str,
+    text: str,
+    section_id: int | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    sort: str = "relevance",
+) -> SearchResults:
+    query = SearchQuery(
+        language=language,
+        terms=search_terms(language=language, text=text),
+        text=text,
+        section_id=section_id,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+    )
+    return SearchResults(query)
