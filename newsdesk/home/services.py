@@ -89,7 +89,9 @@ def edition_tree_ensure() -> dict[str, HomePage]:
             locale=locale, defaults={"name": settings.WAGTAIL_SITE_NAME, "copyright_notice": ""}
         )
     site = Site.objects.filter(is_default_site=True).first()
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locales["ru"]))
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locales["ru"])
+    )
 
     ru_home = HomePage.objects.filter(locale=locales["ru"]).first()
     if ru_home is None:

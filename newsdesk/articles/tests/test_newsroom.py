@@ -58,12 +58,16 @@ class TestRoles:
         perms = article.permissions_for_user(editor)
         assert perms.can_publish() and perms.can_unpublish() and perms.can_edit()
 
-    def test_reporter_publish_attempt_through_the_admin_leaves_a_draft(self, sections, client: Client) -> None:
+    def test_reporter_publish_attempt_through_the_admin_leaves_a_draft(
+        self, sections, client: Client
+    ) -> None:
         reporter = member_of("Reporters", "rita")
         client.force_login(reporter)
         section = sections[("en", "politics")]
         url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", section.pk))
-        response = client.post(url, {**article_form("Forged publish", "forged-publish"), "action-publish": "1"})
+        response = client.post(
+            url, {**article_form("Forged publish", "forged-publish"), "action-publish": "1"}
+        )
         assert response.status_code in (302, 403)
         article = ArticlePage.objects.filter(slug="forged-publish").first()
         assert article is None or not article.live
@@ -87,7 +91,9 @@ class TestRoles:
         assert "approve" in [name for name, *_ in task.get_actions(article, editor)]
 
         client.force_login(editor)
-        action_url = reverse("wagtailadmin_pages:workflow_action", args=(article.pk, "approve", task_state.pk))
+        action_url = reverse(
+            "wagtailadmin_pages:workflow_action", args=(article.pk, "approve", task_state.pk)
+        )
         response = client.post(action_url, {"comment": ""})
         assert response.status_code in (200, 302)
         article.refresh_from_db()
@@ -102,7 +108,9 @@ class TestRoles:
         client.post(url, {**article_form("Self approval", "self-approval"), "action-submit": "1"})
         article = ArticlePage.objects.get(slug="self-approval")
         task_state = WorkflowState.objects.get(object_id=str(article.pk)).current_task_state
-        action_url = reverse("wagtailadmin_pages:workflow_action", args=(article.pk, "approve", task_state.pk))
+        action_url = reverse(
+            "wagtailadmin_pages:workflow_action", args=(article.pk, "approve", task_state.pk)
+        )
         response = client.post(action_url, {"comment": ""})
         # Wagtail's admin answers a permission failure with a redirect to the dashboard.
         assert (response.status_code, response.get("Location")) in ((403, None), (302, "/admin/"))
@@ -117,7 +125,9 @@ class TestScheduledPublishing:
         start = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
         go_live = start + timedelta(minutes=30)
         with time_machine.travel(start, tick=False):
-            article = ArticlePage(title="Scheduled", slug="scheduled", locale_id=section.locale_id, live=False)
+            article = ArticlePage(
+                title="Scheduled", slug="scheduled", locale_id=section.locale_id, live=False
+            )
             section.add_child(instance=article)
             article.go_live_at = go_live
             article.save_revision().publish()
