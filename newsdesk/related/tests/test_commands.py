@@ -72,16 +72,6 @@ def test_evaluate_missing_file(tmp_path) -> None:
 
 
 @pytest.mark.django_db
-def test_search_figures_through_the_search_engine() -> None:
-    from newsdesk.related.evaluation import load_jsonl
-    from newsdesk.search.evaluation import search_mrr
-
-    figures = search_mrr(load_jsonl(FILES / "sample.jsonl"))
-    assert figures["en"] == 1.0  # every title finds its own item first
-    assert figures["ru"] == 1.0
-
-
-@pytest.mark.django_db
 def test_rebuild_recomputes_every_list(sections) -> None:
     economy = sections[("en", "economy")]
     a = article_publish(section=economy, title="Wheat harvest", paragraphs=["Wheat grain harvest."], lead="")
