@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from newsdesk.core.http import client_ip
 from newsdesk.core.timezone import to_almaty
 
 from .models import DailySalt
@@ -152,20 +153,6 @@ def request_is_cross_site(request: HttpRequest) -> bool:
 
 
 # --- The reader's anonymous identity ---------------------------------------------------
-
-
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or the address our own proxies saw (ANALYTICS_TRUSTED_PROXIES of them)."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.ANALYTICS_TRUSTED_PROXIES
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    # Each trusted proxy appends the address it saw; anything further left is client-made.
-    if len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return forwarded[0] if forwarded else remote
 
 
 _salts: dict[date, str] = {}

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.core.http import client_ip
 
 from .models import COMMENT_MAX_LENGTH, SELECTION_MAX_LENGTH, SUGGESTION_MAX_LENGTH
 from .selectors import article_for_report
@@ -84,16 +85,6 @@ def request_is_same_origin(request: HttpRequest) -> bool:
             if trusted_scheme == scheme and is_same_domain(host, pattern.lstrip("*")):
                 return True
     return False
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The reader's address: REMOTE_ADDR, or the entry our own proxies added to X-Forwarded-For."""
-    proxies = settings.CORRECTIONS_PROXY_COUNT
-    if proxies > 0:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def request_reporter_hash(request: HttpRequest) -> str:

@@ -218,6 +218,9 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only
+# (core.http.client_ip: view counting and error reports tell readers apart with it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
@@ -245,8 +248,6 @@ ANALYTICS_REDIS_KEY_PREFIX = env.str("VIEW_COUNTER_REDIS_PREFIX", default="nd:vi
 ANALYTICS_REPEAT_VIEW_SECONDS = env.int("VIEW_REPEAT_SECONDS", default=30 * 60)
 # At most this many counted views per reader per repeat window (inflation guard).
 ANALYTICS_READER_MAX_VIEWS = env.int("VIEW_READER_MAX_VIEWS", default=60)
-# Proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
-ANALYTICS_TRUSTED_PROXIES = env.int("TRUSTED_PROXY_COUNT", default=0)
 # `manage.py analytics_prune` keeps this many days of daily rows (totals are kept for ever).
 ANALYTICS_KEEP_DAYS = env.int("VIEW_DAYS_KEEP", default=400)
 ANALYTICS_MOST_VIEWED_CACHE_SECONDS = env.int("MOST_VIEWED_CACHE_SECONDS", default=60)
@@ -268,8 +269,6 @@ CORRECTIONS_RATE_PER_MINUTE = env.int("CORRECTIONS_RATE_PER_MINUTE", default=5)
 CORRECTIONS_RATE_PER_DAY = env.int("CORRECTIONS_RATE_PER_DAY", default=50)
 # Reader identity is a keyed hash of IP and User-Agent; empty = derived from SECRET_KEY.
 CORRECTIONS_READER_SALT = env.str("CORRECTIONS_READER_SALT", default="")
-# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
-CORRECTIONS_PROXY_COUNT = env.int("CORRECTIONS_PROXY_COUNT", default=0)
 # At most one e-mail digest of new reports per edition per this many minutes.
 CORRECTIONS_DIGEST_MINUTES = env.int("CORRECTIONS_DIGEST_MINUTES", default=15)
 PERIODIC_JOBS = [*PERIODIC_JOBS, "newsdesk.corrections.jobs.error_report_digests_send"]

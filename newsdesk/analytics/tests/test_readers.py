@@ -11,13 +11,13 @@ from django.test import RequestFactory
 
 from newsdesk.analytics.models import DailySalt
 from newsdesk.analytics.readers import (
-    client_ip,
     daily_salts_forget,
     reader_from_request,
     request_is_cross_site,
     request_is_prefetch,
     user_agent_is_bot,
 )
+from newsdesk.core.http import client_ip
 
 from .conftest import CHROME, FIREFOX, SAFARI
 
@@ -84,11 +84,13 @@ def test_the_client_address_ignores_forwarded_for_unless_proxies_are_trusted(
 ) -> None:
     request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9")
     assert client_ip(request) == "10.0.0.5"
-    settings.ANALYTICS_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     # The leftmost entry is whatever the client wrote; our proxy appended the real one.
     assert client_ip(request) == "203.0.113.9"
-    settings.ANALYTICS_TRUSTED_PROXIES = 2
+    settings.TRUSTED_PROXY_COUNT = 2
     assert client_ip(request) == "1.1.1.1"
+    settings.TRUSTED_PROXY_COUNT = 3  # fewer entries than proxies: the header is not ours
+    assert client_ip(request) == "10.0.0.5"
 
 
 @pytest.mark.django_db

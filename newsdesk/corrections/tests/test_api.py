@@ -366,7 +366,7 @@ class TestRateLimit:
                 assert reader.post(payload(article, selected_text="")).status_code == 400
             assert reader.post(payload(article)).status_code == 202
 
-    @override_settings(CORRECTIONS_PROXY_COUNT=1)
+    @override_settings(TRUSTED_PROXY_COUNT=1)
     def test_behind_a_proxy_the_proxys_entry_counts_not_the_spoofable_one(self, article, client) -> None:
         with time_machine.travel(START, tick=False):
             for n in range(5):
