@@ -17,10 +17,8 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import crawleruseragents
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -130,26 +128,6 @@ def request_is_prefetch(request: HttpRequest) -> bool:
         + request.headers.get("X-Moz", "")
     ).lower()
     return any(word in purpose for word in ("prefetch", "prerender", "preview"))
-
-
-def request_is_cross_site(request: HttpRequest) -> bool:
-    """True when the browser tells us another site made this request (an inflation attempt).
-
-    Browsers send `Sec-Fetch-Site` and, on POST, `Origin`; the beacon carries no token
-    because article pages are cached whole (shared/PITFALLS.md, item 2). A request without
-    either header is not a browser on another site; dedup and rate caps deal with scripts.
-    """
-    if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
-        return True
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return False
-    if origin == "null":
-        return True
-    parts = urlsplit(origin)
-    if f"{parts.scheme}://{parts.netloc}" in settings.CSRF_TRUSTED_ORIGINS:
-        return False
-    return parts.netloc.lower() != request.get_host().lower()
 
 
 # --- The reader's anonymous identity ---------------------------------------------------

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from .readers import request_is_cross_site
+from newsdesk.core.http import request_is_cross_site
+
 from .selectors import PERIODS, UnknownPeriod, article_list_most_viewed_for_period, period_get
 from .services import ArticleNotFound, ViewResult, article_view_record
 

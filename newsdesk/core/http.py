@@ -1,5 +1,16 @@
+"""What a request tells about where it comes from: the reader's address and the page that sent it.
+
+Article pages are cached whole, so the site's anonymous JSON endpoints (view beacon, error
+reports) carry no CSRF token; the browser's `Sec-Fetch-Site`, `Origin` and `Referer` headers
+tell whether one of our own pages made the request. Our own origins are the request's host,
+PUBLIC_BASE_URL and CSRF_TRUSTED_ORIGINS (with Django's `https://*.example.com` wildcards).
+"""
+
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.http import is_same_domain
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -15,3 +26,67 @@ def client_ip(request: HttpRequest) -> str:
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     return hops[-proxies] if len(hops) >= proxies else remote
+
+
+def origin_of(url: str | None) -> str | None:
+    """`scheme://host[:port]` of an http(s) URL, lower-cased; None for anything else."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def origin_is_ours(request: HttpRequest, origin: str) -> bool:
+    """Is `origin` (as `origin_of` gives it) one of this site's own origins?"""
+    if origin in (f"{request.scheme}://{request.get_host()}".lower(), origin_of(settings.PUBLIC_BASE_URL)):
+        return True
+    scheme, _, host = origin.partition("://")
+    for trusted in settings.CSRF_TRUSTED_ORIGINS:
+        trusted = trusted.lower()
+        if trusted == origin:
+            return True
+        if "*" in trusted:
+            trusted_scheme, _, pattern = trusted.partition("://")
+            if trusted_scheme == scheme and is_same_domain(host, pattern.lstrip("*")):
+                return True
+    return False
+
+
+def _fetch_site(request: HttpRequest) -> str:
+    return request.headers.get("Sec-Fetch-Site", "").lower()
+
+
+def request_from_own_page(request: HttpRequest) -> bool:
+    """Strict: the browser says one of our pages sent this request (`Origin`, else `Referer`).
+
+    For endpoints that store what a reader writes: a request that names no page is refused.
+    """
+    site = _fetch_site(request)
+    if site == "same-origin":
+        return True
+    if site == "cross-site":
+        return False
+    origin = request.headers.get("Origin")
+    origin = origin_of(origin) if origin is not None else origin_of(request.headers.get("Referer"))
+    return origin is not None and origin_is_ours(request, origin)
+
+
+def request_is_cross_site(request: HttpRequest) -> bool:
+    """Lenient: true only when the browser says another site made this request.
+
+    For the view beacon and its no-script image, which carry no `Origin` on GET: a request
+    without these headers is not a browser on another site (dedup and rate caps deal with
+    scripts). `Origin: null` (sandboxed frames, file pages) counts as another site.
+    """
+    site = _fetch_site(request)
+    if site == "same-origin":
+        return False
+    if site == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    normalised = origin_of(origin)
+    return normalised is None or not origin_is_ours(request, normalised)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -13,13 +13,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.http import is_same_domain
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.core.http import client_ip
+from newsdesk.core.http import client_ip, request_from_own_page
 
 from .models import COMMENT_MAX_LENGTH, SELECTION_MAX_LENGTH, SUGGESTION_MAX_LENGTH
 from .selectors import article_for_report
@@ -48,43 +47,6 @@ MAX_BODY_BYTES = 16 * 1024
 
 
 # --- Who is asking ---------------------------------------------------------------------
-
-
-def _origin_of(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def request_is_same_origin(request: HttpRequest) -> bool:
-    """Did this request come from a page of this site? (The endpoint's CSRF defence.)
-
-    Browsers send `Origin` with every POST made by fetch; the `Referer` is the fallback
-    Django's own CSRF check uses too. Allowed: the request's own host, PUBLIC_BASE_URL and
-    CSRF_TRUSTED_ORIGINS (with Django's `https://*.example.com` wildcards).
-    """
-    if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
-        return False
-    origin = request.headers.get("Origin")
-    origin = _origin_of(origin) if origin is not None else _origin_of(request.headers.get("Referer"))
-    if origin is None:
-        return False
-    allowed = {f"{request.scheme}://{request.get_host()}".lower(), _origin_of(settings.PUBLIC_BASE_URL)}
-    if origin in allowed:
-        return True
-    scheme, _, host = origin.partition("://")
-    for trusted in settings.CSRF_TRUSTED_ORIGINS:
-        trusted = trusted.lower()
-        if trusted == origin:
-            return True
-        if "*" in trusted:
-            trusted_scheme, _, pattern = trusted.partition("://")
-            if trusted_scheme == scheme and is_same_domain(host, pattern.lstrip("*")):
-                return True
-    return False
 
 
 def request_reporter_hash(request: HttpRequest) -> str:
@@ -132,7 +94,7 @@ def _article_from(data: Mapping[str, object]) -> ArticlePage | JsonResponse:
 
 
 # The article page is cached whole and must carry no per-reader token (PITFALLS 2), so
-# Django's CSRF token cannot protect this anonymous endpoint. request_is_same_origin()
+# Django's CSRF token cannot protect this anonymous endpoint. request_from_own_page()
 # does instead; and since only application/json is accepted, a cross-site <form> cannot
 # post here at all and a cross-site fetch would need a CORS preflight we never grant.
 @csrf_exempt
@@ -156,7 +118,7 @@ def _error_report_api(request: HttpRequest) -> HttpResponse:
         response = _error(405, "method_not_allowed", WRONG_METHOD)
         response["Allow"] = "POST"
         return response
-    if not request_is_same_origin(request):
+    if not request_from_own_page(request):
         return _error(403, "cross_site", CROSS_SITE)
     data = _load_json(request)
     if isinstance(data, JsonResponse):

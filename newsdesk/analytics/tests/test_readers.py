@@ -13,7 +13,6 @@ from newsdesk.analytics.models import DailySalt
 from newsdesk.analytics.readers import (
     daily_salts_forget,
     reader_from_request,
-    request_is_cross_site,
     request_is_prefetch,
     user_agent_is_bot,
 )
@@ -67,16 +66,6 @@ def test_prefetch_headers(rf: RequestFactory) -> None:
     assert request_is_prefetch(rf.get("/", HTTP_PURPOSE="prefetch"))
     assert request_is_prefetch(rf.get("/", HTTP_X_MOZ="prefetch"))
     assert not request_is_prefetch(rf.get("/"))
-
-
-def test_cross_site(rf: RequestFactory, settings) -> None:
-    assert request_is_cross_site(rf.post("/", HTTP_ORIGIN="https://evil.example"))
-    assert request_is_cross_site(rf.post("/", HTTP_SEC_FETCH_SITE="cross-site"))
-    assert not request_is_cross_site(rf.post("/", HTTP_ORIGIN="http://testserver"))
-    assert not request_is_cross_site(rf.post("/", HTTP_SEC_FETCH_SITE="same-site"))
-    assert not request_is_cross_site(rf.post("/"))
-    settings.CSRF_TRUSTED_ORIGINS = ["https://amp.example"]
-    assert not request_is_cross_site(rf.post("/", HTTP_ORIGIN="https://amp.example"))
 
 
 def test_the_client_address_ignores_forwarded_for_unless_proxies_are_trusted(
