@@ -89,6 +89,8 @@ class Load:
     ok: int = 0
     not_ok: int = 0
     socket_errors: int = 0
+    server_cpu: float = 0.0  # CPU seconds the gunicorn workers spent
+    client_cpu: float = 0.0  # CPU seconds this load generator spent
     latencies: list[float] = field(default_factory=list)
 
     def add(self, other: Load) -> None:
@@ -97,6 +99,8 @@ class Load:
         self.ok += other.ok
         self.not_ok += other.not_ok
         self.socket_errors += other.socket_errors
+        self.server_cpu += other.server_cpu
+        self.client_cpu += other.client_cpu
         self.latencies.extend(other.latencies)
 
     @property
@@ -110,6 +114,9 @@ class Load:
     @property
     def errors(self) -> int:
         return self.not_ok + self.socket_errors
+
+    def cpu_ms(self, seconds: float) -> float:
+        return seconds * 1000 / self.answered if self.answered else 0.0
 
     def percentile_ms(self, q: float) -> float:
         if not self.latencies:
@@ -183,6 +190,18 @@ class Server:
             ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
         ).stdout
         return [int(pid) for pid in out.split()]
+
+    def workers_cpu(self) -> float:
+        """CPU seconds (user + system) used so far by the current workers."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -283,18 +302,23 @@ class LoadGenerator:
         return load
 
 
-def measure(generator: LoadGenerator, mode: str, seconds: int) -> Load:
-    return generator.run(mode, seconds)
+def measure(server: Server, generator: LoadGenerator, mode: str, seconds: float) -> Load:
+    """One run, with the CPU time the workers and the generator spent on it."""
+    server_before, client_before = server.workers_cpu(), time.process_time()
+    load = generator.run(mode, seconds)
+    load.server_cpu = server.workers_cpu() - server_before
+    load.client_cpu = time.process_time() - client_before
+    return load
 
 
-def interleaved(generator: LoadGenerator, seconds: int) -> tuple[Load, Load]:
+def interleaved(server: Server, generator: LoadGenerator, seconds: int) -> tuple[Load, Load]:
     """Ceiling and beacon in alternating 5-second slices: other load on the machine then
     weighs on both alike and the ratio stays honest."""
     ceiling, beacons = Load(), Load()
     slices = max(1, round(seconds / 5))
     for _ in range(slices):
-        ceiling.add(generator.run("ping", seconds / slices))
-        beacons.add(generator.run("beacon", seconds / slices))
+        ceiling.add(measure(server, generator, "ping", seconds / slices))
+        beacons.add(measure(server, generator, "beacon", seconds / slices))
     return ceiling, beacons
 
 
@@ -319,6 +343,11 @@ def report_load(name: str, load: Load) -> None:
         f"p99 {load.percentile_ms(0.99):8.2f} ms   sent {load.sent}   answered {load.answered}   "
         f"errors {load.errors} (non-OK answers {load.not_ok}, socket {load.socket_errors})"
     )
+    if load.server_cpu:
+        print(
+            f"  {'':<8} CPU per request: gunicorn workers {load.cpu_ms(load.server_cpu):.3f} ms, "
+            f"load generator {load.cpu_ms(load.client_cpu):.3f} ms"
+        )
 
 
 def stack_env(base: dict[str, str], stack: str, workdir: Path) -> tuple[dict[str, str], str | None]:
@@ -366,7 +395,7 @@ def run_stack(stack: str, base_env: dict[str, str], seconds: int, workdir: Path,
         )
         generator.run("ping", 3)  # warm-up: both workers load the URLconf and connect
         if not kill:
-            ceiling, beacons = interleaved(generator, seconds)
+            ceiling, beacons = interleaved(server, generator, seconds)
             report_load("ceiling", ceiling)
             report_load("beacon", beacons)
         else:
