@@ -5,8 +5,10 @@ Starts gunicorn (2 workers, gthread) on a free 127.0.0.1 port against a fresh da
 
 1. the ceiling: GET /api/analytics/ping/, a Django view through the same middleware that
    touches no database;
-2. the beacon: POST /api/analytics/views/, every request from a distinct simulated reader
-   (its own user agent; all on loopback), spread over the articles;
+2. the beacon: POST /api/analytics/views/, every request from a distinct simulated reader,
+   spread over the articles. The server runs as in production behind one proxy (nginx,
+   TRUSTED_PROXY_COUNT=1), so each reader has an address of its own in X-Forwarded-For and
+   one of a few common browsers' user agents;
 
 first on SQLite with the database counter, then on PostgreSQL + Redis with the Redis counter
 and the scheduler flushing every second. Then the scale path again while a gunicorn worker
@@ -216,6 +218,14 @@ class Server:
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
 )
+BROWSERS = [
+    BROWSER,
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; SM-A546B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+]
 
 
 class LoadGenerator:
@@ -233,14 +243,18 @@ class LoadGenerator:
         self.ping_request = (
             f"GET /api/analytics/ping/ HTTP/1.1\r\nHost: {self.host}\r\nUser-Agent: {BROWSER}\r\n\r\n"
         ).encode()
-        self.run_id = uuid.uuid4().hex[:6]
+        self.network = random.randrange(1, 224)
         self.readers = itertools.count(1)  # never the same reader twice, across runs
 
-    def beacon_request(self, reader: str, article: int) -> bytes:
+    def beacon_request(self, reader: int, article: int) -> bytes:
+        """A beacon from reader number `reader`: its own address (a run has its own /8, so
+        no two runs share readers), one of the common browsers."""
+        address = f"{self.network}.{(reader >> 16) & 255}.{(reader >> 8) & 255}.{reader & 255}"
         body = b'{"article": %d}' % article
         head = (
             f"POST /api/analytics/views/ HTTP/1.1\r\nHost: {self.host}\r\n"
-            f"User-Agent: {BROWSER} reader/{reader}\r\nContent-Type: application/json\r\n"
+            f"User-Agent: {BROWSERS[reader % len(BROWSERS)]}\r\nX-Forwarded-For: {address}\r\n"
+            f"Content-Type: application/json\r\n"
             f"Origin: http://{self.host}\r\nSec-Fetch-Site: same-origin\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         return head.encode() + body
@@ -264,9 +278,7 @@ class LoadGenerator:
                 request = self.ping_request
             else:
                 reader_id = next(self.readers)
-                request = self.beacon_request(
-                    f"{self.run_id}-{reader_id}", self.articles[reader_id % len(self.articles)]
-                )
+                request = self.beacon_request(reader_id, self.articles[reader_id % len(self.articles)])
             started = time.perf_counter()
             load.sent += 1
             try:
@@ -511,6 +523,7 @@ def main() -> int:
         STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
         SCHEDULER_INTERVAL_SECONDS="1",
         LOG_LEVEL="ERROR",
+        TRUSTED_PROXY_COUNT="1",
     )
     print(
         f"bench-views on {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before starting "

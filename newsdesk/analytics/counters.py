@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -103,7 +103,8 @@ DAILY_UPSERT = (
 )
 TOTAL_UPSERT = (
     f"INSERT INTO {_TOTAL} (article_id, views) VALUES {{rows}} "
-    f"ON CONFLICT (article_id) DO UPDATE SET views = {_TOTAL}.views + excluded.views"
+    f"ON CONFLICT (article_id) DO UPDATE SET views = {_TOTAL}.views + excluded.views "
+    f"RETURNING article_id, views"
 )
 SEEN_RECENT = (
     f"SELECT reader, COUNT(*) FROM {_SEEN} WHERE reader IN ({{readers}}) AND expires_at > %s GROUP BY reader"
@@ -130,7 +131,10 @@ class _SqliteWriteLock:
     """
 
     def __init__(self) -> None:
-        self._thread_lock = threading.Lock()
+        # Re-entrant: the group commit holds it while it gathers a batch, and the
+        # transaction that writes the batch takes it again.
+        self._thread_lock = threading.RLock()
+        self._depth = 0
         self._fd: int | None = None
         self._fd_pid = 0
 
@@ -145,17 +149,20 @@ class _SqliteWriteLock:
 
     def __enter__(self) -> None:
         self._thread_lock.acquire()
-        try:
-            fd = self._file()
-            if fd is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-        except BaseException:
-            self._thread_lock.release()
-            raise
+        if self._depth == 0:
+            try:
+                fd = self._file()
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                self._thread_lock.release()
+                raise
+        self._depth += 1
 
     def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
         try:
-            if self._fd is not None and self._fd_pid == os.getpid():
+            if self._depth == 0 and self._fd is not None and self._fd_pid == os.getpid():
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
@@ -168,18 +175,67 @@ def _write_lock() -> Any:
     return _sqlite_write_lock if connection.vendor == "sqlite" else contextlib.nullcontext()
 
 
-def counts_apply(*, daily: dict[tuple[int, int, date], int], totals: dict[int, int]) -> None:
-    """Add counts to the daily rows and totals (inside the caller's transaction)."""
+Run = Callable[[str, Sequence[object]], list[tuple]]
+
+
+def _django_run(sql: str, params: Sequence[object]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+@lru_cache(maxsize=64)
+def _qmark(sql: str) -> str:
+    """Our statements with sqlite3's placeholders (they contain no other "%")."""
+    return sql.replace("%s", "?")
+
+
+@contextlib.contextmanager
+def _counting_transaction() -> Iterator[Run]:
+    """A write transaction, and `run(sql, params) -> rows` for the statements in it.
+
+    On SQLite outside any atomic block (a web request), the statements go straight to the
+    sqlite3 connection between BEGIN IMMEDIATE and COMMIT: for these four tiny statements
+    Django's cursor wrapper, placeholder rewriting and atomic() bookkeeping cost more than
+    SQLite itself. wrap_database_errors turns sqlite3's errors into Django's (an article
+    deleted meanwhile fails the COMMIT with IntegrityError). Elsewhere (PostgreSQL, or inside
+    the caller's transaction) it is an ordinary atomic block.
+    """
+    with _write_lock():
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            with transaction.atomic():
+                yield _django_run
+            return
+        connection.ensure_connection()
+        raw = connection.connection
+        with connection.wrap_database_errors:
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield lambda sql, params: raw.execute(_qmark(sql), params).fetchall()
+                raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+
+
+def counts_apply(
+    *, daily: dict[tuple[int, int, date], int], totals: dict[int, int], run: Run = _django_run
+) -> dict[int, int]:
+    """Add counts to the daily rows and totals (inside the caller's transaction); return the
+    new totals of the articles counted."""
     ops = connection.ops
     daily_rows = [
         (article_id, edition_id, ops.adapt_datefield_value(day), views)
         for (article_id, edition_id, day), views in sorted(daily.items())
     ]
     total_rows = sorted(totals.items())
-    with connection.cursor() as cursor:
-        for template, rows in ((DAILY_UPSERT, daily_rows), (TOTAL_UPSERT, total_rows)):
-            for start in range(0, len(rows), ROWS_PER_STATEMENT):
-                cursor.execute(*_rows(template, rows[start : start + ROWS_PER_STATEMENT]))
+    for start in range(0, len(daily_rows), ROWS_PER_STATEMENT):
+        run(*_rows(DAILY_UPSERT, daily_rows[start : start + ROWS_PER_STATEMENT]))
+    new_totals: dict[int, int] = {}
+    for start in range(0, len(total_rows), ROWS_PER_STATEMENT):
+        new_totals.update(run(*_rows(TOTAL_UPSERT, total_rows[start : start + ROWS_PER_STATEMENT])))
+    return new_totals
 
 
 def database_totals(*, article_ids: Iterable[int]) -> dict[int, int]:
@@ -191,10 +247,11 @@ def database_totals(*, article_ids: Iterable[int]) -> dict[int, int]:
 ViewRecord = tuple[ArticleRef, Reader, datetime]
 
 
-@dataclass
+@dataclass(eq=False)
 class _Waiting:
     record: ViewRecord
-    done: threading.Event = field(default_factory=threading.Event)
+    wake: threading.Event = field(default_factory=threading.Event)  # done, or now the writer
+    done: bool = False
     result: tuple[Outcome, int] | None = None
     error: BaseException | None = None
 
@@ -203,37 +260,53 @@ class GroupCommit:
     """Counts of one process written a batch per transaction (group commit).
 
     On a SQLite file every writer takes the same lock; with one transaction per beacon the
-    web threads spend their time handing that lock (and the GIL) to each other. Here the
-    first thread to arrive writes whatever is queued in one transaction, its own record
-    included; threads arriving meanwhile queue and wait, and the next of them writes the
-    next batch. An uncontended beacon writes itself, with no hand-over at all. A beacon is
-    answered only after the transaction holding its record has committed.
+    web threads spend their time handing that lock (and the GIL) to each other. Here one
+    thread at a time is the writer: once it holds the write lock (other processes may be
+    writing), it takes everything queued so far and writes it in one transaction, its own
+    record included. When it is done it wakes the threads of that batch and hands the
+    writer's role to the first thread still queued, so every waiting thread is woken once.
+    An uncontended beacon writes itself, with no hand-over at all. A beacon is answered only
+    after the transaction holding its record has committed.
     """
 
     MAX_BATCH = 500
 
-    def __init__(self, apply: Callable[[list[ViewRecord]], list[tuple[Outcome, int]]]) -> None:
+    def __init__(
+        self,
+        apply: Callable[[list[ViewRecord]], list[tuple[Outcome, int]]],
+        lock: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext,
+    ) -> None:
         self._apply = apply
+        self._lock = lock
+        self._mutex = threading.Lock()
         self._queue: list[_Waiting] = []
-        self._changed = threading.Condition()
         self._writing = False
 
     def submit(self, record: ViewRecord) -> tuple[Outcome, int]:
         waiting = _Waiting(record)
-        with self._changed:
+        with self._mutex:
             self._queue.append(waiting)
-            while self._writing and not waiting.done.is_set():
-                self._changed.wait()
-            if not waiting.done.is_set():
-                self._writing = True
-                batch, self._queue = self._queue[: self.MAX_BATCH], self._queue[self.MAX_BATCH :]
-        if not waiting.done.is_set():
+            writer = not self._writing
+            self._writing = True
+        if not writer:
+            waiting.wake.wait()  # until its batch is written, or it is handed the writer's role
+            writer = not waiting.done
+        if writer:
             try:
-                self.write(batch)
+                # Its own record may be queued behind MAX_BATCH others: then it writes again.
+                while not waiting.done:
+                    with self._lock():
+                        with self._mutex:
+                            batch, self._queue = self._queue[: self.MAX_BATCH], self._queue[self.MAX_BATCH :]
+                        self.write(batch)
             finally:
-                with self._changed:
-                    self._writing = False
-                    self._changed.notify_all()
+                with self._mutex:
+                    if not waiting.done and waiting in self._queue:
+                        self._queue.remove(waiting)  # the lock failed: nobody will write it
+                    if self._queue:
+                        self._queue[0].wake.set()  # the next writer
+                    else:
+                        self._writing = False
         if waiting.error is not None:
             raise waiting.error
         assert waiting.result is not None
@@ -252,7 +325,8 @@ class GroupCommit:
                     waiting.error = exc
         finally:
             for waiting in batch:
-                waiting.done.set()
+                waiting.done = True
+                waiting.wake.set()
 
 
 def _sqlite_file() -> bool:
@@ -268,7 +342,7 @@ class DatabaseCounter:
     def __init__(self, *, repeat_seconds: int, reader_max_views: int) -> None:
         self.repeat = timedelta(seconds=repeat_seconds)
         self.reader_max_views = reader_max_views
-        self._group = GroupCommit(self.record_many)
+        self._group = GroupCommit(self.record_many, lock=_write_lock)
 
     def record(self, *, article: ArticleRef, reader: Reader, now: datetime) -> tuple[Outcome, int]:
         if _sqlite_file():
@@ -277,7 +351,7 @@ class DatabaseCounter:
         return self.record_many([(article, reader, now)])[0]
 
     def record_many(self, records: list[ViewRecord]) -> list[tuple[Outcome, int]]:
-        """Decide and count records in order, in one transaction of a few statements.
+        """Decide and count records in order, in one transaction of four statements.
 
         A reader's views are capped at `reader_max_views` live "seen" rows; a record whose
         (reader, article) is seen and not expired is a repeat.
@@ -287,10 +361,9 @@ class DatabaseCounter:
         ops = connection.ops
         moment = ops.adapt_datetimefield_value(max(now for _, _, now in records))
         outcomes: list[Outcome] = [Outcome.REPEAT] * len(records)
-        with _write_lock(), transaction.atomic(), connection.cursor() as cursor:
+        with _counting_transaction() as run:
             readers = sorted({reader.hash for _, reader, _ in records})
-            cursor.execute(SEEN_RECENT.format(readers=", ".join(["%s"] * len(readers))), [*readers, moment])
-            used = dict(cursor.fetchall())
+            used = dict(run(SEEN_RECENT.format(readers=", ".join(["%s"] * len(readers))), [*readers, moment]))
             candidates: dict[tuple[str, int], int] = {}  # (reader, article) -> first record
             for index, (article, reader, _) in enumerate(records):
                 key = (reader.hash, article.id)
@@ -316,8 +389,9 @@ class DatabaseCounter:
                     for reader, article_id in chunk
                 ]
                 sql, params = _rows(SEEN_UPSERT, rows)
-                cursor.execute(sql, [*params, moment])
-                counted.update((reader, int(article_id)) for reader, article_id in cursor.fetchall())
+                counted.update(
+                    (reader, int(article_id)) for reader, article_id in run(sql, [*params, moment])
+                )
             daily: dict[tuple[int, int, date], int] = defaultdict(int)
             totals: dict[int, int] = defaultdict(int)
             for key in counted:
@@ -326,10 +400,12 @@ class DatabaseCounter:
                 outcomes[index] = Outcome.COUNTED
                 daily[(article.id, article.edition_id, reader.day)] += 1
                 totals[article.id] += 1
-            counts_apply(daily=daily, totals=totals)
-            ids = sorted({article.id for article, _, _ in records})
-            cursor.execute(TOTALS_GET.format(ids=", ".join(["%s"] * len(ids))), ids)
-            now_totals = dict(cursor.fetchall())
+            # The totals' upsert returns the new totals; only articles nobody counted now
+            # need reading.
+            now_totals = counts_apply(daily=daily, totals=totals, run=run)
+            unread = sorted({article.id for article, _, _ in records} - now_totals.keys())
+            if unread:
+                now_totals.update(run(TOTALS_GET.format(ids=", ".join(["%s"] * len(unread))), unread))
         return [
             (outcome, now_totals.get(article.id, 0))
             for outcome, (article, _, _) in zip(outcomes, records, strict=True)

@@ -110,7 +110,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "transaction_mode": "IMMEDIATE",
             "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Checkpoints (each syncs the file twice) every 10,000 pages of WAL rather than
+            # SQLite's 1,000: a page rewritten by many commits (view counts) is copied once.
+            # The WAL is cut back to 64 MiB afterwards.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864;"
+            ),
         }
     )
 else:

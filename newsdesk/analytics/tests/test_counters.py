@@ -331,3 +331,82 @@ class TestGroupCommit:
         )
         assert group.submit("only") == (Outcome.REPEAT, 0)  # type: ignore[arg-type]
         assert writers == [threading.current_thread()]
+
+    def test_records_queued_while_the_writer_waits_for_the_lock_join_its_batch(self) -> None:
+        import contextlib
+        import threading
+        import time
+
+        from newsdesk.analytics.counters import GroupCommit
+
+        other_process = threading.Lock()  # stands in for the flock another process holds
+        other_process.acquire()
+        batches: list[int] = []
+        group = GroupCommit(
+            lambda records: batches.append(len(records)) or [(Outcome.COUNTED, r) for r in records],
+            lock=lambda: contextlib.nullcontext(other_process.acquire()),
+        )
+        threads = [threading.Thread(target=group.submit, args=(n,)) for n in range(20)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.2)  # all twenty are queued behind the first, which waits for the lock
+        other_process.release()
+        for thread in threads:
+            thread.join(timeout=10)
+        assert batches[0] == 20
+
+    def test_more_records_than_a_batch_holds_all_get_answers(self, monkeypatch) -> None:
+        import threading
+        import time
+
+        from newsdesk.analytics.counters import GroupCommit
+
+        monkeypatch.setattr(GroupCommit, "MAX_BATCH", 3)
+        batches: list[int] = []
+
+        def apply(records):  # type: ignore[no-untyped-def]
+            batches.append(len(records))
+            time.sleep(0.005)
+            return [(Outcome.COUNTED, r) for r in records]
+
+        group = GroupCommit(apply)
+        answers: dict[int, object] = {}
+        threads = [
+            threading.Thread(target=lambda n=n: answers.__setitem__(n, group.submit(n)))  # type: ignore[misc]
+            for n in range(30)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        assert answers == {n: (Outcome.COUNTED, n) for n in range(30)}
+        assert max(batches) == 3
+
+    def test_a_writer_that_cannot_take_the_lock_fails_alone(self) -> None:
+        import threading
+
+        from newsdesk.analytics.counters import GroupCommit
+
+        calls = {"n": 0}
+
+        class FlakyLock:
+            def __enter__(self) -> None:
+                calls["n"] += 1
+                if calls["n"] == 1:
+                    raise OSError("lock file gone")
+
+            def __exit__(self, *exc: object) -> None:
+                return None
+
+        group = GroupCommit(lambda records: [(Outcome.COUNTED, r) for r in records], lock=FlakyLock)
+        try:
+            group.submit("first")  # type: ignore[arg-type]
+        except OSError:
+            pass
+        else:  # pragma: no cover
+            raise AssertionError("the lock error must reach its writer")
+        result: list[object] = []
+        thread = threading.Thread(target=lambda: result.append(group.submit("second")))  # type: ignore[arg-type]
+        thread.start()
+        thread.join(timeout=5)
+        assert result == [(Outcome.COUNTED, "second")]
