@@ -11,8 +11,8 @@ Starts gunicorn (2 workers, gthread) on a free 127.0.0.1 port against a fresh da
    one of a few common browsers' user agents;
 
 first on SQLite with the database counter, then on PostgreSQL + Redis with the Redis counter
-and the scheduler flushing every second. Then the scale path again while a gunicorn worker
-and the flusher are killed with SIGKILL (and come back) several times.
+and the scheduler flushing every second. Then both again while a gunicorn worker (and on the
+scale path the flusher) is killed with SIGKILL (and comes back) several times.
 
 It prints beacons/s, p50 and p99 latency, errors, the beacon/ceiling ratio, and exactness:
 views stored in the database after the last flush == beacons acknowledged as counted. In the
@@ -48,7 +48,6 @@ PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_SERVER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 CONNECTIONS = 64
 WORKERS = 2
-THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 TARGETS = {"sqlite": 0.5, "postgres+redis": 0.7}
 
 SETUP_SCRIPT = """
@@ -152,16 +151,11 @@ class Server:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [
-                GUNICORN,
-                "newsdesk.wsgi",
+                GUNICORN,  # with ./gunicorn.conf.py, as `make run` starts it
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(WORKERS),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(THREADS),
                 "--keep-alive",
                 "30",
                 "--backlog",
@@ -365,7 +359,7 @@ def report_load(name: str, load: Load) -> None:
 def stack_env(base: dict[str, str], stack: str, workdir: Path) -> tuple[dict[str, str], str | None]:
     env = dict(base)
     if stack == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        env["DATABASE_URL"] = f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:6]}.sqlite3'}"
         env["VIEW_COUNTER_BACKEND"] = "database"
         env.pop("REDIS_URL", None)
         return env, None
@@ -402,7 +396,7 @@ def run_stack(stack: str, base_env: dict[str, str], seconds: int, workdir: Path,
             scheduler = start_scheduler(env, logs)
         generator = LoadGenerator(server.port, articles)
         print(
-            f"\n{stack}{' with kill -9' if kill else ''}: gunicorn {WORKERS} workers x {THREADS} threads (gthread), "
+            f"\n{stack}{' with kill -9' if kill else ''}: gunicorn {WORKERS} workers x {env.get('GUNICORN_THREADS', '16')} threads (gthread), "
             f"{CONNECTIONS} keep-alive connections, {seconds} s"
         )
         generator.run("ping", 3)  # warm-up: both workers load the URLconf and connect
@@ -537,8 +531,9 @@ def main() -> int:
         if args.only in (None, "postgres+redis"):
             results.append(run_stack("postgres+redis", base_env, args.seconds, workdir, kill=False))
         if args.only in (None, "kill"):
-            print("\nkill run (postgres+redis):", end="")
-            results.append(run_stack("postgres+redis", base_env, args.seconds, workdir, kill=True))
+            for stack in ("sqlite", "postgres+redis"):
+                print(f"\nkill run ({stack}):", end="")
+                results.append(run_stack(stack, base_env, args.seconds, workdir, kill=True))
     finally:
         if all(results):
             shutil.rmtree(workdir, ignore_errors=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -247,16 +247,20 @@ def database_totals(*, article_ids: Iterable[int]) -> dict[int, int]:
 ViewRecord = tuple[ArticleRef, Reader, datetime]
 
 
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
 @dataclass(eq=False)
-class _Waiting:
-    record: ViewRecord
+class _Waiting(Generic[Item, Result]):
+    record: Item
     wake: threading.Event = field(default_factory=threading.Event)  # done, or now the writer
     done: bool = False
-    result: tuple[Outcome, int] | None = None
+    result: Result | None = None
     error: BaseException | None = None
 
 
-class GroupCommit:
+class GroupCommit(Generic[Item, Result]):
     """Counts of one process written a batch per transaction (group commit).
 
     On a SQLite file every writer takes the same lock; with one transaction per beacon the
@@ -267,23 +271,28 @@ class GroupCommit:
     writer's role to the first thread still queued, so every waiting thread is woken once.
     An uncontended beacon writes itself, with no hand-over at all. A beacon is answered only
     after the transaction holding its record has committed.
+
+    The Redis counter uses it too: there a batch is one pipelined round trip.
     """
 
     MAX_BATCH = 500
 
     def __init__(
         self,
-        apply: Callable[[list[ViewRecord]], list[tuple[Outcome, int]]],
+        apply: Callable[[list[Item]], list[Result]],
         lock: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext,
+        *,
+        retry_each: bool = True,
     ) -> None:
         self._apply = apply
         self._lock = lock
+        self._retry_each = retry_each
         self._mutex = threading.Lock()
-        self._queue: list[_Waiting] = []
+        self._queue: list[_Waiting[Item, Result]] = []
         self._writing = False
 
-    def submit(self, record: ViewRecord) -> tuple[Outcome, int]:
-        waiting = _Waiting(record)
+    def submit(self, record: Item) -> Result:
+        waiting: _Waiting[Item, Result] = _Waiting(record)
         with self._mutex:
             self._queue.append(waiting)
             writer = not self._writing
@@ -312,14 +321,17 @@ class GroupCommit:
         assert waiting.result is not None
         return waiting.result
 
-    def write(self, batch: list[_Waiting]) -> None:
+    def write(self, batch: list[_Waiting[Item, Result]]) -> None:
         try:
             for waiting, result in zip(batch, self._apply([w.record for w in batch]), strict=True):
                 waiting.result = result
-        except Exception:
-            # One bad record (an article deleted meanwhile) must not fail the others.
+        except Exception as batch_error:
+            # One bad record (an article deleted meanwhile) must not fail the others; where
+            # the failure is the connection's (retry_each=False), it is every record's.
             for waiting in batch:
                 try:
+                    if not self._retry_each:
+                        raise batch_error
                     waiting.result = self._apply([waiting.record])[0]
                 except Exception as exc:
                     waiting.error = exc
@@ -342,7 +354,9 @@ class DatabaseCounter:
     def __init__(self, *, repeat_seconds: int, reader_max_views: int) -> None:
         self.repeat = timedelta(seconds=repeat_seconds)
         self.reader_max_views = reader_max_views
-        self._group = GroupCommit(self.record_many, lock=_write_lock)
+        self._group: GroupCommit[ViewRecord, tuple[Outcome, int]] = GroupCommit(
+            self.record_many, lock=_write_lock
+        )
 
     def record(self, *, article: ArticleRef, reader: Reader, now: datetime) -> tuple[Outcome, int]:
         if _sqlite_file():
@@ -581,6 +595,8 @@ class RedisCounter:
         self._client_pid = 0
         self._down_until = 0.0
         self._lock = threading.Lock()
+        # Concurrent beacons of one process share a round trip to Redis.
+        self._group: GroupCommit[tuple[object, ...], Any] = GroupCommit(self._record_many, retry_each=False)
 
     # Connection -------------------------------------------------------------------------
 
@@ -613,25 +629,9 @@ class RedisCounter:
         if not self.available():
             return self.fallback.record(article=article, reader=reader, now=now)
         try:
-            self.client()
-            reply = self._record_script(
-                keys=[
-                    f"{self.prefix}:seen:{reader.hash}:{article.id}",
-                    f"{self.prefix}:rate:{reader.hash}",
-                    self.pending_key,
-                    self.batches_key,
-                    self.generation_key,
-                ],
-                args=[
-                    self.repeat_seconds,
-                    self.reader_max_views,
-                    f"d:{article.id}:{article.edition_id}:{reader.day.isoformat()}",
-                    f"t:{article.id}",
-                    self.batch_prefix,
-                    self.base_prefix,
-                    article.id,
-                ],
-            )
+            reply = self._group.submit(self._record_call(article, reader))
+            if isinstance(reply, Exception):
+                raise reply
             outcome = Outcome(reply[0].decode())
             shown = self._shown([article.id], self._snapshot(reply, [article.id]))
             if shown is None:
@@ -640,6 +640,49 @@ class RedisCounter:
             self._mark_down(exc)
             return self.fallback.record(article=article, reader=reader, now=now)
         return outcome, shown[article.id]
+
+    def _record_call(self, article: ArticleRef, reader: Reader) -> tuple[object, ...]:
+        """The record script's keys and arguments for one beacon (see _RECORD_LUA)."""
+        keys = (
+            f"{self.prefix}:seen:{reader.hash}:{article.id}",
+            f"{self.prefix}:rate:{reader.hash}",
+            self.pending_key,
+            self.batches_key,
+            self.generation_key,
+        )
+        args = (
+            self.repeat_seconds,
+            self.reader_max_views,
+            f"d:{article.id}:{article.edition_id}:{reader.day.isoformat()}",
+            f"t:{article.id}",
+            self.batch_prefix,
+            self.base_prefix,
+            article.id,
+        )
+        return (len(keys), *keys, *args)
+
+    def _record_many(self, calls: list[tuple[object, ...]]) -> list[Any]:
+        """The record script for concurrent beacons of this process in one round trip.
+
+        A pipeline without MULTI: each script call is atomic on its own. Replies are returned
+        in order; a call's own error comes back as its reply. Calls that found the script
+        missing (Redis restarted) did nothing; they are sent again once it is loaded.
+        """
+        client = self.client()
+
+        def send(batch: list[tuple[object, ...]]) -> list[Any]:
+            pipe = client.pipeline(transaction=False)
+            for call in batch:
+                pipe.execute_command("EVALSHA", self._record_script.sha, *call)
+            return pipe.execute(raise_on_error=False)
+
+        replies = send(calls)
+        missing = [i for i, reply in enumerate(replies) if isinstance(reply, redis.exceptions.NoScriptError)]
+        if missing:
+            client.script_load(_RECORD_LUA)
+            for i, reply in zip(missing, send([calls[i] for i in missing]), strict=True):
+                replies[i] = reply
+        return replies
 
     def counts(self, *, article_ids: Sequence[int]) -> dict[int, int]:
         ids = list(dict.fromkeys(article_ids))

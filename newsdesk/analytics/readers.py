@@ -105,6 +105,11 @@ def _crawler_matcher() -> CrawlerMatcher:
     return CrawlerMatcher([item["pattern"] for item in crawleruseragents.CRAWLER_USER_AGENTS_DATA])
 
 
+def readers_warm_up() -> None:
+    """Build the crawler matcher now (web processes call it at start, see newsdesk/wsgi.py)."""
+    _crawler_matcher()
+
+
 @lru_cache(maxsize=20_000)
 def user_agent_is_bot(user_agent: str) -> bool:
     """Known crawlers, headless and scripted browsers, and requests with no user agent."""

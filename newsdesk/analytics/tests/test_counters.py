@@ -194,6 +194,50 @@ class TestRedisCounter:
         with django_assert_num_queries(0):
             assert redis_counter.counts(article_ids=[en.id]) == {en.id: 2}
 
+    def test_the_record_script_is_loaded_again_after_redis_forgets_it(
+        self, redis_counter, two_articles
+    ) -> None:
+        en = two_articles[0]
+        now = datetime.now(UTC)
+        assert redis_counter.record(article=en, reader=reader(1), now=now) == (Outcome.COUNTED, 1)
+        redis_counter.client().script_flush()  # as after a Redis restart
+        assert redis_counter.record(article=en, reader=reader(2), now=now) == (Outcome.COUNTED, 2)
+        assert redis_counter.record(article=en, reader=reader(2), now=now) == (Outcome.REPEAT, 2)
+
+    def test_concurrent_beacons_share_round_trips_and_each_gets_its_answer(
+        self, redis_counter, two_articles, monkeypatch
+    ) -> None:
+        import threading
+        import time
+
+        en = two_articles[0]
+        now = datetime.now(UTC)
+        redis_counter.record(article=en, reader=reader(0), now=now)  # base cached: no database below
+        sizes: list[int] = []
+        send = redis_counter._record_many
+
+        def slow_send(calls):  # type: ignore[no-untyped-def]
+            sizes.append(len(calls))
+            time.sleep(0.02)  # a round trip in progress: the other threads queue meanwhile
+            return send(calls)
+
+        monkeypatch.setattr(redis_counter, "_record_many", slow_send)
+        monkeypatch.setattr(redis_counter._group, "_apply", slow_send)
+        answers: dict[int, tuple[Outcome, int]] = {}
+
+        def beacon(n: int) -> None:
+            answers[n] = redis_counter.record(article=en, reader=reader(n), now=now)
+
+        threads = [threading.Thread(target=beacon, args=(n,)) for n in range(1, 21)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        assert all(outcome is Outcome.COUNTED for outcome, _ in answers.values())
+        assert sorted(shown for _, shown in answers.values()) == list(range(2, 22))  # each saw its own
+        assert max(sizes) > 1 and sum(sizes) == 20
+        assert redis_counter.counts(article_ids=[en.id]) == {en.id: 21}
+
     def test_a_base_computed_while_a_flush_moved_on_is_not_cached(self, redis_counter, two_articles) -> None:
         en = two_articles[0]
         now = datetime.now(UTC)

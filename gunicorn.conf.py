@@ -1,0 +1,16 @@
+"""gunicorn's settings for Newsdesk, read from ./gunicorn.conf.py by `make run` (Procfile) and by
+benchmarks/bench_views.py; the numbers come from the environment.
+
+Threads (gthread), not one request per process: the view beacon spends most of its time
+waiting (for SQLite's single writer, for Redis), and on SQLite the concurrent beacons of a
+process share one transaction (analytics.counters.GroupCommit), so more threads mean fewer
+commits. 16 threads per worker measured best on 2 cores (docs/analytics.md).
+"""
+
+import os
+
+wsgi_app = "newsdesk.wsgi"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
