@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Revision
 
 from newsdesk.articles.models import ArticlePage, ArticleRelatedExclusion, ArticleRelatedPin
+from newsdesk.core.services import page_cache_purge
 from newsdesk.editions.analysis import stream_plain_text
 from newsdesk.editions.analysis.embeddings import Embedder, vector_from_bytes, vector_to_bytes
 
@@ -355,7 +356,7 @@ def translation_link_confirm(*, article: Page, candidate: Page) -> list[Page]:
     Wagtail allows one page per (translation_key, locale): if both stories already have a
     version in the same edition, nothing is changed and the error names the pages. The key is
     also written into the pages' revisions, because publishing a revision restores the key it
-    was saved with.
+    was saved with. Cached public pages are purged once the link is committed.
     """
     with transaction.atomic():
         group = list(Page.objects.select_for_update().filter(translation_key=article.translation_key))
@@ -383,6 +384,8 @@ def translation_link_confirm(*, article: Page, candidate: Page) -> list[Page]:
         TranslationSuggestion.objects.filter(article_id__in=group_ids, candidate_id__in=group_ids).delete()
         linked_languages = {p.locale.language_code for p in group + joining}
         TranslationSuggestion.objects.filter(article_id__in=group_ids, language__in=linked_languages).delete()
+        # Cached pages of these stories show the old language switcher and hreflang links.
+        transaction.on_commit(page_cache_purge)
     return joining
 
 

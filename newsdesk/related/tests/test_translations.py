@@ -94,6 +94,16 @@ class TestSuggestions:
         assert ArticlePage.objects.get(pk=kk.pk).translation_key == en.translation_key
         assert {p.pk for p in en.get_translations()} == {kk.pk}
 
+    def test_confirming_purges_the_cached_pages(
+        self, story, client: Client, django_capture_on_commit_callbacks
+    ) -> None:
+        en, kk, _other = story
+        kk_link = f'hreflang="kk" href="http://testserver{kk.url}"'
+        assert kk_link not in client.get(en.url).content.decode()  # now cached without it
+        with django_capture_on_commit_callbacks(execute=True):
+            translation_link_confirm(article=en, candidate=kk)
+        assert kk_link in client.get(en.url).content.decode()
+
     def test_conflict_is_refused_and_changes_nothing(self, story, sections) -> None:
         en, kk, other = story
         translation_link_confirm(article=en, candidate=kk)
