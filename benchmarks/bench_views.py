@@ -318,10 +318,10 @@ def measure(server: Server, generator: LoadGenerator, mode: str, seconds: float)
 
 
 def interleaved(server: Server, generator: LoadGenerator, seconds: int) -> tuple[Load, Load]:
-    """Ceiling and beacon in alternating 5-second slices: other load on the machine then
+    """Ceiling and beacon in alternating 2.5-second slices: other load on the machine then
     weighs on both alike and the ratio stays honest."""
     ceiling, beacons = Load(), Load()
-    slices = max(1, round(seconds / 5))
+    slices = max(1, round(seconds / 2.5))
     for _ in range(slices):
         ceiling.add(measure(server, generator, "ping", seconds / slices))
         beacons.add(measure(server, generator, "beacon", seconds / slices))

@@ -251,10 +251,18 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass(eq=False)
 class _Waiting(Generic[Item, Result]):
     record: Item
-    wake: threading.Event = field(default_factory=threading.Event)  # done, or now the writer
+    # Released once: when its batch is written, or when it is handed the writer's role. A
+    # held lock is the cheapest one-shot signal (an Event is a Condition and two locks).
+    wake: threading.Lock = field(default_factory=_held_lock)
     done: bool = False
     result: Result | None = None
     error: BaseException | None = None
@@ -298,7 +306,7 @@ class GroupCommit(Generic[Item, Result]):
             writer = not self._writing
             self._writing = True
         if not writer:
-            waiting.wake.wait()  # until its batch is written, or it is handed the writer's role
+            waiting.wake.acquire()  # until its batch is written, or it is handed the writer's role
             writer = not waiting.done
         if writer:
             try:
@@ -313,7 +321,7 @@ class GroupCommit(Generic[Item, Result]):
                     if not waiting.done and waiting in self._queue:
                         self._queue.remove(waiting)  # the lock failed: nobody will write it
                     if self._queue:
-                        self._queue[0].wake.set()  # the next writer
+                        self._queue[0].wake.release()  # the next writer
                     else:
                         self._writing = False
         if waiting.error is not None:
@@ -338,7 +346,7 @@ class GroupCommit(Generic[Item, Result]):
         finally:
             for waiting in batch:
                 waiting.done = True
-                waiting.wake.set()
+                waiting.wake.release()
 
 
 def _sqlite_file() -> bool:
@@ -671,6 +679,11 @@ class RedisCounter:
         client = self.client()
 
         def send(batch: list[tuple[object, ...]]) -> list[Any]:
+            if len(batch) == 1:  # no pipeline to set up for a lone beacon
+                try:
+                    return [client.execute_command("EVALSHA", self._record_script.sha, *batch[0])]
+                except redis.exceptions.ResponseError as error:
+                    return [error]
             pipe = client.pipeline(transaction=False)
             for call in batch:
                 pipe.execute_command("EVALSHA", self._record_script.sha, *call)

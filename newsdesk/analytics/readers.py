@@ -123,14 +123,15 @@ def user_agent_is_bot(user_agent: str) -> bool:
 
 def request_is_prefetch(request: HttpRequest) -> bool:
     """Speculative loads: link prefetch, prerender, Firefox's and Safari's old headers."""
+    meta = request.META
     purpose = (
-        request.headers.get("Sec-Purpose", "")
+        meta.get("HTTP_SEC_PURPOSE", "")
         + ","
-        + request.headers.get("Purpose", "")
+        + meta.get("HTTP_PURPOSE", "")
         + ","
-        + request.headers.get("X-Purpose", "")
+        + meta.get("HTTP_X_PURPOSE", "")
         + ","
-        + request.headers.get("X-Moz", "")
+        + meta.get("HTTP_X_MOZ", "")
     ).lower()
     return any(word in purpose for word in ("prefetch", "prerender", "preview"))
 
@@ -163,6 +164,6 @@ def daily_salts_forget(*, today: date) -> int:
 
 def reader_from_request(request: HttpRequest, *, now: datetime | None = None) -> Reader:
     day = almaty_today(now)
-    user_agent = request.headers.get("User-Agent", "")[:MAX_USER_AGENT]
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT]
     material = f"{daily_salt(day=day)}\x1f{client_ip(request)}\x1f{user_agent}"
     return Reader(hash=hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest(), day=day)

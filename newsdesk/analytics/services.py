@@ -117,7 +117,7 @@ def article_view_record(*, article_id: int, request: HttpRequest, now: datetime 
     reason = ""
     if request_is_prefetch(request):
         reason = REASON_PREFETCH
-    elif user_agent_is_bot(request.headers.get("User-Agent", "")):
+    elif user_agent_is_bot(request.META.get("HTTP_USER_AGENT", "")):
         reason = REASON_BOT
     counter = counter_get()
     if reason:
