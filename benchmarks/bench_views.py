@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import random
+import runpy
 import shutil
 import signal
 import socket
@@ -48,6 +49,8 @@ PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_SERVER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 CONNECTIONS = 64
 WORKERS = 2
+# The server runs with ./gunicorn.conf.py as `make run` does; its thread count, for the report.
+GUNICORN_THREADS = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"]
 TARGETS = {"sqlite": 0.5, "postgres+redis": 0.7}
 
 SETUP_SCRIPT = """
@@ -396,7 +399,7 @@ def run_stack(stack: str, base_env: dict[str, str], seconds: int, workdir: Path,
             scheduler = start_scheduler(env, logs)
         generator = LoadGenerator(server.port, articles)
         print(
-            f"\n{stack}{' with kill -9' if kill else ''}: gunicorn {WORKERS} workers x {env.get('GUNICORN_THREADS', '16')} threads (gthread), "
+            f"\n{stack}{' with kill -9' if kill else ''}: gunicorn {WORKERS} workers x {GUNICORN_THREADS} threads (gthread), "
             f"{CONNECTIONS} keep-alive connections, {seconds} s"
         )
         generator.run("ping", 3)  # warm-up: both workers load the URLconf and connect

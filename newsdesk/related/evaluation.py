@@ -2,7 +2,7 @@
 
 Corpora are read at run time from RELATED_CORPORA_DIR (../shared/corpora) or from a JSONL file
 given with --corpus; nothing of them is stored in the repository. Each item goes through the
-same analysis (documents.article_terms, embedding_texts), the same EditionIndex scoring and the
+same analysis (documents.article_terms, embedding_text), the same EditionIndex scoring and the
 same translation ranking that serve the site; only the database is left out, because the
 items are not articles. Search is measured by the search app (search/evaluation.py) through
 its own database engine.
@@ -23,7 +23,7 @@ from django.conf import settings
 
 from newsdesk.editions.analysis.embeddings import EmbeddingCache, NullEmbedder
 
-from .documents import ArticleText, article_terms, combined_embedding, embedding_texts
+from .documents import ArticleText, article_terms, embedding_text
 from .index import EditionIndex, IndexedDoc
 from .services import embedder
 from .translations import candidate_hubness, story_cues, translation_ranking
@@ -174,17 +174,10 @@ def corpus_embedder(use_embeddings: bool) -> EmbeddingCache | NullEmbedder:
 
 
 def _embeddings(items: list[Item], cache: EmbeddingCache | NullEmbedder) -> list[np.ndarray | None]:
-    texts = [embedding_texts(item.article_text()) for item in items]
-    vectors = cache.embed([t for item_texts in texts for t in item_texts])
+    vectors = cache.embed([embedding_text(item.article_text()) for item in items])
     if vectors is None:
         return [None] * len(items)
-    combined: list[np.ndarray | None] = []
-    start = 0
-    for item_texts in texts:
-        part = vectors[start : start + len(item_texts)]
-        combined.append(combined_embedding(part) if len(part) else None)
-        start += len(item_texts)
-    return combined
+    return list(vectors)
 
 
 # --- the figures ------------------------------------------------------------------------

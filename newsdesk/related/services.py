@@ -23,7 +23,7 @@ from newsdesk.core.services import page_cache_purge
 from newsdesk.editions.analysis import stream_plain_text
 from newsdesk.editions.analysis.embeddings import Embedder, vector_from_bytes, vector_to_bytes
 
-from .documents import ArticleText, article_terms, combined_embedding, embedding_texts
+from .documents import ArticleText, article_terms, embedding_text
 from .index import EditionIndex, IndexedDoc, Scoring
 from .index_store import doc_from_vector, index_apply, index_for, index_forget
 from .models import ArticleVector, RelatedArticle, TranslationSuggestion
@@ -71,15 +71,15 @@ def _is_listed(article: ArticlePage) -> bool:
 
 
 def article_vector_write(*, article: ArticlePage) -> ArticleVector:
-    """Analyse the article and store its vector (embedding kept while the embedded text is unchanged)."""
+    """Analyse the article and store its vector (embedding kept if title and lead did not change)."""
     text = article_text(article=article)
-    to_embed = embedding_texts(text)
-    key = hashlib.sha256("\n".join(to_embed).encode()).hexdigest()
+    to_embed = embedding_text(text)
+    key = hashlib.sha256(to_embed.encode()).hexdigest()
     existing = ArticleVector.objects.filter(pk=article.pk).first()
     embedding = existing.embedding if existing is not None and existing.embedding_key == key else None
     if embedding is None and to_embed:
-        vectors = embedder().embed(to_embed)
-        embedding = vector_to_bytes(combined_embedding(vectors)) if vectors is not None else None
+        vectors = embedder().embed([to_embed])
+        embedding = vector_to_bytes(vectors[0]) if vectors is not None else None
     vector, _created = ArticleVector.objects.update_or_create(
         article_id=article.pk,
         defaults={

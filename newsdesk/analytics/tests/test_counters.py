@@ -386,9 +386,15 @@ class TestGroupCommit:
         other_process = threading.Lock()  # stands in for the flock another process holds
         other_process.acquire()
         batches: list[int] = []
+
+        @contextlib.contextmanager
+        def write_lock():  # type: ignore[no-untyped-def]
+            with other_process:
+                yield
+
         group = GroupCommit(
             lambda records: batches.append(len(records)) or [(Outcome.COUNTED, r) for r in records],
-            lock=lambda: contextlib.nullcontext(other_process.acquire()),
+            lock=write_lock,
         )
         threads = [threading.Thread(target=group.submit, args=(n,)) for n in range(20)]
         for thread in threads:
@@ -397,7 +403,8 @@ class TestGroupCommit:
         other_process.release()
         for thread in threads:
             thread.join(timeout=10)
-        assert batches[0] == 20
+        assert not any(thread.is_alive() for thread in threads)
+        assert batches == [20]
 
     def test_more_records_than_a_batch_holds_all_get_answers(self, monkeypatch) -> None:
         import threading

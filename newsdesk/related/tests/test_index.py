@@ -8,7 +8,7 @@ from scipy import sparse
 
 from newsdesk.editions.analysis.embeddings import DIMENSIONS
 from newsdesk.related import documents, index
-from newsdesk.related.documents import ArticleText, article_terms, combined_embedding, embedding_texts
+from newsdesk.related.documents import ArticleText, article_terms
 from newsdesk.related.index import EditionIndex, IndexedDoc
 
 
@@ -155,28 +155,6 @@ def test_kazakh_terms_also_count_as_their_roots() -> None:
     assert terms[documents.ROOT_PREFIX + "эконо"] == documents.TITLE_WEIGHT + 1
     english = article_terms(ArticleText("en", title="Economic growth", body="the economy"))
     assert not any(t.startswith(documents.ROOT_PREFIX) for t in english)
-
-
-def test_embedding_texts_add_body_windows_when_enabled(monkeypatch) -> None:
-    body = " ".join(f"word{n}" for n in range(300))
-    text = ArticleText("en", title="Title", lead="The lead.", body=body)
-    monkeypatch.setattr(documents, "EXTRA_WINDOWS", 0)
-    assert embedding_texts(text) == ["Title. The lead."]
-    monkeypatch.setattr(documents, "EXTRA_WINDOWS", 1)
-    first, window = embedding_texts(text)
-    assert first == "Title. The lead." and window.startswith("word0 ") and len(window) <= 600
-    # Without a lead the window continues where the opening stopped.
-    opening, rest = embedding_texts(ArticleText("en", title="Title", body=body))
-    assert opening.startswith("Title. word0") and rest.split()[0] == f"word{len(opening.split()) - 1}"
-    assert embedding_texts(ArticleText("en", title="Title", lead="Lead.", body="Too short.")) == [
-        "Title. Lead."
-    ]
-
-
-def test_combined_embedding_is_a_unit_mean() -> None:
-    vectors = _unit(np.eye(2, DIMENSIONS))
-    combined = combined_embedding(vectors)
-    assert np.isclose(np.linalg.norm(combined), 1.0) and np.isclose(combined[0], combined[1])
 
 
 def test_a_merge_refits_lsa_only_after_growth(small_lsa) -> None:
