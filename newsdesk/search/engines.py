@@ -9,7 +9,9 @@
 
 All take the reader's query already analysed (editions.analysis), so "президента" and
 "президент" are one term before the database sees them; terms are letters and digits only,
-so nothing the reader types reaches the database's query syntax.
+so nothing the reader types reaches the database's query syntax. A query word is a group of
+alternative terms (a word and its name reading: "токаев" -> "токай" or "токаев"): the terms
+of a group are OR'ed, the groups AND'ed (OR'ed when `match_all` is off).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ RANK_WINDOW = COUNT_CAP
 @dataclass(frozen=True)
 class SearchQuery:
     language: str
-    terms: tuple[str, ...]
+    # One group per query word: the terms it may be indexed under (selectors.search_terms).
+    terms: tuple[tuple[str, ...], ...]
     text: str = ""
     section_id: int | None = None
     date_from: datetime | None = None
@@ -70,7 +73,8 @@ class SqliteEngine:
         # Quoted terms are plain strings to FTS5 whatever they contain; the column filter
         # keeps one edition's terms.
         joiner = " AND " if query.match_all else " OR "
-        terms = joiner.join('"{}"'.format(t.replace('"', '""')) for t in query.terms)
+        groups = (" OR ".join('"{}"'.format(t.replace('"', '""')) for t in group) for group in query.terms)
+        terms = joiner.join(f"({group})" for group in groups)
         return f'language : "{query.language}" AND ({terms})'
 
     def _run(self, sql: str, params: list[object]) -> list[tuple]:
@@ -117,7 +121,11 @@ class PostgresEngine:
     @staticmethod
     def tsquery(query: SearchQuery) -> str:
         joiner = " & " if query.match_all else " | "
-        return joiner.join("'{}'".format(t.replace("'", "''").replace("\\", "")) for t in query.terms)
+        groups = (
+            " | ".join("'{}'".format(t.replace("'", "''").replace("\\", "")) for t in group)
+            for group in query.terms
+        )
+        return joiner.join(f"({group})" for group in groups)
 
     def _run(self, sql: str, params: list[object]) -> list[tuple]:
         with connections[self.using].cursor() as cursor:

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 
-from newsdesk.editions.analysis import analyse, words
+from newsdesk.editions.analysis import term_of, word_spans
 
 from .engines import SearchQuery, search_engine
 from .models import SearchDocument
@@ -47,13 +47,14 @@ def first_sentence(text: str) -> str:
 
 def key_word_query(text: str, language: str, document_frequency: Counter[str], total: int) -> str:
     """The rarest words of the first sentence, in their order, as a reader would type them."""
-    sentence = words(first_sentence(text))
+    sentence = first_sentence(text)
     scored = []
-    for position, word in enumerate(sentence):
-        terms = analyse(word, language)
-        if not terms:
+    for position, (start, end, word) in enumerate(word_spans(sentence)):
+        # The word as it was indexed, capital letter included ("Токаев" -> "токаев").
+        term = term_of(sentence[start:end], language)
+        if not term:
             continue
-        idf = math.log((total + 1) / (document_frequency.get(terms[0], 0) + 1))
+        idf = math.log((total + 1) / (document_frequency.get(term, 0) + 1))
         scored.append((idf, position, word))
     chosen = sorted(sorted(scored, reverse=True)[:KEY_WORDS], key=lambda item: item[1])
     return " ".join(word for _idf, _position, word in chosen)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -11,29 +11,38 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.editions.analysis import analyse, term_of, word_spans
+from newsdesk.editions.analysis import query_terms, readings_of, word_spans
 
 from .engines import COUNT_CAP, SearchEngine, SearchQuery, search_engine
 from .models import SearchDocument
 
 SNIPPET_CHARS = 260
-# More terms than this are not a query a reader types; the rest are ignored.
+# More words than this are not a query a reader types; the rest are ignored.
 MAX_TERMS = 16
 
 
-def search_terms(*, language: str, text: str) -> tuple[str, ...]:
-    """The reader's query as index terms of the edition's language, without repeats."""
-    return tuple(dict.fromkeys(analyse(text, language)))[:MAX_TERMS]
+def search_terms(*, language: str, text: str) -> tuple[tuple[str, ...], ...]:
+    """The reader's query as index terms of the edition's language, one group of alternatives
+    per word, without repeats: "Токаев закона" -> (("токай", "токаев"), ("закон",)).
 
-
-def highlight(text: str, terms: Sequence[str], language: str, max_chars: int | None = None) -> SafeString:
-    """`text` escaped, with the words whose term is in `terms` wrapped in <mark>.
-
-    With `max_chars`, the part of that length holding the most matches, cut at words.
+    A word's group holds its term and its name reading whatever the case typed, because the
+    text is indexed by case: "Токаев" in an article is "токаев", "токаев" is "токай".
     """
-    wanted = set(terms)
+    return tuple(dict.fromkeys(query_terms(text, language)))[:MAX_TERMS]
+
+
+def highlight(
+    text: str, terms: Iterable[Sequence[str]], language: str, max_chars: int | None = None
+) -> SafeString:
+    """`text` escaped, with the words whose term is one of the groups' terms wrapped in <mark>.
+
+    Each word is read as it was indexed (its case included, every reading), so "Токаева" in
+    the text is marked for the query "токаев". With `max_chars`, the part of that length holding the most
+    matches, cut at words.
+    """
+    wanted = {term for group in terms for term in group}
     spans = word_spans(text)
-    hits = [(start, end) for start, end, word in spans if term_of(word, language) in wanted]
+    hits = [(start, end) for start, end, _word in spans if readings_of(text[start:end], language) & wanted]
     begin, finish = 0, len(text)
     if max_chars is not None and len(text) > max_chars:
         # Near the end, show the text's last max_chars rather than a short tail.

@@ -18,8 +18,10 @@ def search_document_fields(
 ) -> dict[str, str]:
     """The analysed columns of a search document (shared with the evaluation command)."""
     return {
-        "title_terms": " ".join(analyse(title, language)),
-        "body_terms": " ".join(analyse("\n".join([lead, body, " ".join(tags)]), language)),
+        "title_terms": " ".join(analyse(title, language, every_reading=True)),
+        "body_terms": " ".join(
+            analyse("\n".join([lead, body, " ".join(tags)]), language, every_reading=True)
+        ),
         "text": "\n".join(part for part in (lead, body) if part)[:TEXT_CHARS],
     }
 

@@ -39,7 +39,7 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def words(text: str) -> list[str]:
-    return [normalise_word(m.group()) for m in WORD_RE.finditer(text)]
+    return [normalise_word(w) for w in WORD_RE.findall(text)]
 
 
 def stream_plain_text(raw_blocks: object) -> str:

@@ -9,6 +9,7 @@ from newsdesk.editions.analysis import (
     kazakh_from_latin,
     kazakh_to_latin,
     latin_key,
+    query_terms,
     stream_plain_text,
     term_of,
 )
@@ -36,6 +37,52 @@ def test_russian_inflections_meet(forms: tuple[str, ...]) -> None:
 def test_russian_unknown_surnames_keep_one_form() -> None:
     assert len(same_term("ru", "Жумабаев", "Жумабаева", "Жумабаеву", "Жумабаевым")) == 1
     assert len(same_term("ru", "Лифтконнект", "Лифтконнекта")) == 1
+
+
+def test_russian_surname_that_is_also_a_common_word_keeps_one_term() -> None:
+    # "Токаев" alone is known to the dictionary, as the genitive plural of "токай"; the other
+    # forms are unknown words guessed as the surname. The capital letter joins them.
+    text = "Токаев провёл встречу. Гостей принял Токаев, у Токаева, к Токаеву, с Токаевым."
+    assert analyse(text, "ru") == ["токаев", "провести", "встреча", "гость", "принять"] + ["токаев"] * 4
+    assert len(same_term("ru", "Токаев", "Токаева", "Токаеву", "Токаевым", "Токаеве", "ТОКАЕВ")) == 1
+    # The dictionary knows the surname, but as a less likely reading than the common word.
+    assert len(same_term("ru", "Песков", "Пескова", "Пескову", "Песковым")) == 1
+    assert len(same_term("ru", "Зайцев", "Зайцева", "Зайцевым")) == 1
+    assert len(same_term("ru", "Ершов", "Ершова", "Ершовым")) == 1
+
+
+def test_lower_case_common_words_keep_their_lemma() -> None:
+    assert analyse("жителей домов и районов", "ru") == ["житель", "дом", "район"]
+    assert term_of("токаев", "ru") == "токай"
+    # Surnames the dictionary reads first as surnames are not touched.
+    assert same_term("ru", "Путин", "Путина", "Путину", "путина") == {"путин"}
+    assert same_term("ru", "Назарбаев", "Назарбаева") == {"назарбаев"}
+
+
+def test_capitalised_common_words() -> None:
+    # Only the capital tells "Районов" from a surname: at the start of a sentence a genitive
+    # plural of this shape is read as one (a query for "районы" still finds the rest of the
+    # article; a query for "районов" finds this word too, see query_terms).
+    assert analyse("Районов в области стало больше.", "ru")[:2] == ["районов", "область"]
+    # Other shapes keep their lemma whatever the case: "Машина" is not the surname "Машин",
+    # and a capitalised function word is still dropped.
+    assert same_term("ru", "Машина", "машина") == {"машина"}
+    assert same_term("ru", "Домом", "домом") == {"дом"}
+    assert analyse("По данным министерства", "ru") == ["данные", "министерство"]
+
+
+def test_query_words_stand_for_both_readings() -> None:
+    assert query_terms("Токаев токаев Токаева", "ru") == [
+        ("токай", "токаев"),
+        ("токай", "токаев"),
+        ("токаев",),
+    ]
+    assert query_terms("районов и президента", "ru") == [("район", "районов"), ("президент",)]
+    assert query_terms("Токаев Токаевтың", "kk") == [
+        (term_of("Токаев", "kk"),),
+        (term_of("Токаевтың", "kk"),),
+    ]
+    assert query_terms("The Smiths", "en") == [("smith",)]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 
 from newsdesk.articles.tests.factories import article_publish
+from newsdesk.search.engines import PostgresEngine, SearchQuery, SqliteEngine
 from newsdesk.search.models import SearchDocument
+from newsdesk.search.selectors import MAX_TERMS, search_terms
 
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
@@ -73,6 +75,69 @@ class TestInflectedFormsMeet:
         article.unpublish()
         assert not SearchDocument.objects.filter(pk=article.pk).exists()
         assert article.url not in search(client, "en", q="volcano").content.decode()
+
+
+@pytest.mark.django_db
+class TestSurnamesThatAreAlsoWords:
+    """ "Токаев" is a known word to the dictionary (genitive plural of "токай"), "Токаева" an
+    unknown one guessed as the surname: both must be one name to search."""
+
+    @pytest.fixture
+    def articles(self, sections):  # type: ignore[no-untyped-def]
+        politics = sections[("ru", "politics")]
+        oblique = publish(politics, "Послы у Токаева", "Верительные грамоты вручили Токаеву в Акорде.")
+        nominative = publish(politics, "Токаев подписал закон", "Документ вступит в силу через десять дней.")
+        return oblique, nominative
+
+    @pytest.mark.parametrize("query", ["Токаев", "токаев", "Токаева", "токаеву"])
+    def test_every_form_finds_every_form(self, query: str, articles, client: Client) -> None:
+        oblique, nominative = articles
+        html = search(client, "ru", q=query).content.decode()
+        assert html.count('class="search-result"') == 2
+        assert oblique.url in html and nominative.url in html
+        assert "Послы у <mark>Токаева</mark>" in html
+        assert "<mark>Токаев</mark> подписал закон" in html
+        assert "вручили <mark>Токаеву</mark>" in html
+
+    def test_the_name_with_another_word(self, articles, client: Client) -> None:
+        oblique, nominative = articles
+        html = search(client, "ru", q="токаев закон").content.decode()
+        assert html.count('class="search-result"') == 1  # both words, not the any-word fallback
+        assert nominative.url in html and oblique.url not in html
+
+    def test_lower_case_common_word_is_not_a_surname(self, sections, client: Client) -> None:
+        article = publish(sections[("ru", "society")], "Жители домов остались без света", "Авария.")
+        html = search(client, "ru", q="дом").content.decode()
+        assert article.url in html
+        assert "Жители <mark>домов</mark> остались" in html
+
+    def test_a_capitalised_common_word_keeps_its_common_reading(self, sections, client: Client) -> None:
+        # "Штатов" is capitalised like a surname, but the index keeps "штат" beside "штатов".
+        article = publish(
+            sections[("ru", "politics")], "Визит в Вашингтон", "Делегация Соединенных Штатов прибыла."
+        )
+        html = search(client, "ru", q="штаты").content.decode()
+        assert article.url in html
+        assert "Соединенных <mark>Штатов</mark> прибыла" in html
+
+
+def test_a_query_word_is_a_group_of_alternatives() -> None:
+    assert search_terms(language="ru", text="Токаев токаев закона") == (("токай", "токаев"), ("закон",))
+    words = " ".join(f"слово{n}" for n in range(MAX_TERMS + 5))
+    assert len(search_terms(language="ru", text=words)) == MAX_TERMS
+
+
+def test_engines_or_the_alternatives_and_and_the_words() -> None:
+    query = SearchQuery(language="ru", terms=(("токай", "токаев"), ("закон",)))
+    assert SqliteEngine.match(query) == 'language : "ru" AND (("токай" OR "токаев") AND ("закон"))'
+    assert PostgresEngine.tsquery(query) == "('токай' | 'токаев') & ('закон')"
+    any_word = SearchQuery(language="ru", terms=query.terms, match_all=False)
+    assert SqliteEngine.match(any_word) == 'language : "ru" AND (("токай" OR "токаев") OR ("закон"))'
+    assert PostgresEngine.tsquery(any_word) == "('токай' | 'токаев') | ('закон')"
+    # Quoting stays, should a term ever hold a quote.
+    odd = SearchQuery(language="en", terms=(('a"b', "c'd\\"),))
+    assert SqliteEngine.match(odd) == 'language : "en" AND (("a""b" OR "c\'d\\"))'
+    assert PostgresEngine.tsquery(odd) == "('a\"b' | 'c''d')"
 
 
 @pytest.mark.django_db
