@@ -20,3 +20,9 @@ def related_forget_task(article_id: int) -> None:
 @task()
 def related_refill_task(article_ids: list[int]) -> None:
     services.related_refill(article_ids=article_ids)
+
+
+@task()
+def related_rebuild_task(languages: list[str]) -> None:
+    """These editions' vectors and lists from scratch: after a change to the analysis."""
+    services.related_rebuild(languages=languages)
