@@ -37,8 +37,8 @@ def highlight(
     """`text` escaped, with the words whose term is one of the groups' terms wrapped in <mark>.
 
     Each word is read as it was indexed (its case included, every reading), so "Токаева" in
-    the text is marked for the query "токаев". With `max_chars`, the part of that length holding the most
-    matches, cut at words.
+    the text is marked for the query "токаев". With `max_chars`, the part of that length
+    holding the most matches, cut at words.
     """
     wanted = {term for group in terms for term in group}
     spans = word_spans(text)
