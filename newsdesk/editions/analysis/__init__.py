@@ -87,11 +87,8 @@ def readings_of(word: str, language: str) -> set[str]:
     """Every term one word as it appears in text is indexed under for search (see `analyse`)."""
     analyser = analyser_for(language)
     normal = normalise_word(word)
-    found = {analyser.term(normal)}
-    if word[:1].isupper():
-        found.add(analyser.name_term(normal))
-    found.discard(None)
-    return found  # type: ignore[return-value]
+    name = analyser.name_term(normal) if word[:1].isupper() else None
+    return {reading for reading in (analyser.term(normal), name) if reading}
 
 
 def query_terms(text: str, language: str) -> list[tuple[str, ...]]:
