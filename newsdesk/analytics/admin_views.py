@@ -1,4 +1,5 @@
-"""Newsroom views: an article's views per day, and the most-viewed report with CSV export."""
+"""Newsroom views: an article's views per day, the most-viewed report with CSV export, and
+the list of suspected view inflation (views refused by the network burst detector)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.core.editors import editions_for_user
 from newsdesk.core.timezone import to_almaty
-from newsdesk.editions.selectors import editions_for_user
 
 from .models import ArticleDailyViews
 from .selectors import (
@@ -28,6 +29,7 @@ from .selectors import (
     article_daily_views,
     article_view_counts,
     articles_with_scores,
+    burst_flags_list,
     most_viewed_scores,
     period_get,
     period_since,
@@ -221,3 +223,38 @@ class MostViewedReportView(ReportView):
 
     def get_page_subtitle(self) -> str:
         return str(getattr(self, "period", PERIODS["week"]).label)
+
+
+class BurstFlagReportView(ReportView):
+    """Articles that one network sent too many new readers at once: suspected inflation.
+
+    The network is its salted digest of the day (never an address): rows with the same
+    digest on the same day came from the same IPv4 address or IPv6 /64.
+    """
+
+    page_title = _("Suspected view inflation")
+    header_icon = "warning"
+    index_url_name = "analytics_burst_report"
+    index_results_url_name = "analytics_burst_report_results"
+    paginate_by = 50
+    columns = [
+        TitleColumn(
+            "article",
+            label=_("Article"),
+            accessor="article.title",
+            get_url=lambda flag: reverse("analytics_article_views", args=[flag.article_id]),
+        ),
+        Column("edition", label=_("Edition"), accessor="edition.language_code"),
+        Column("day", label=_("Day (Almaty)")),
+        Column("network", label=_("Network (digest of the day)")),
+        NumberColumn("refused", label=_("Views refused")),
+    ]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.editions = editions_for_user(user=request.user, permission=REPORT_PERMISSION)
+        if not self.editions:
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return burst_flags_list(edition_ids=[loc.pk for loc in self.editions])

@@ -1,6 +1,6 @@
 """Counted views: one row per article per Almaty day, the article's running total, and the
-little state that keeps counting exact (readers seen recently, the day's salt, applied Redis
-batches). See docs/analytics.md."""
+little state that keeps counting exact (readers seen recently, applied Redis batches). The
+daily salt of readers' hashes lives in core (newsdesk/core/readers.py). See docs/analytics.md."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -89,21 +89,6 @@ class ReaderSeen(models.Model):
         return f"{self.reader[:8]}… {self.article_id}"
 
 
-class DailySalt(models.Model):
-    """The secret mixed into readers' hashes for one Almaty day; deleted once the day is over,
-    after which that day's hashes cannot be linked to anyone (as Plausible does)."""
-
-    day = models.DateField(_("day (Almaty time)"), unique=True)
-    salt = models.CharField(_("salt"), max_length=64)
-
-    class Meta:
-        verbose_name = _("daily salt")
-        verbose_name_plural = _("daily salts")
-
-    def __str__(self) -> str:
-        return str(self.day)
-
-
 class FlushedBatch(models.Model):
     """A batch of Redis counts already applied to the tables above.
 
@@ -122,3 +107,61 @@ class FlushedBatch(models.Model):
 
     def __str__(self) -> str:
         return self.batch_id
+
+
+class NetworkWindow(models.Model):
+    """New readers of one article from one network (salted digest) in one short window.
+
+    The database counter's burst detector: past ANALYTICS_NETWORK_BURST_READERS new readers
+    in a window, further new readers from that network are not counted (docs/analytics.md).
+    Rows are deleted by the flush job once their window is over.
+    """
+
+    network = models.CharField(_("network digest"), max_length=16)
+    article = models.ForeignKey(
+        "articles.ArticlePage", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    window_start = models.BigIntegerField(_("window start (Unix time)"))
+    readers = models.PositiveIntegerField(_("new readers"), default=0)
+
+    class Meta:
+        verbose_name = _("network window")
+        verbose_name_plural = _("network windows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "article", "window_start"], name="analytics_window_network_article"
+            ),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="analytics_window_start")]
+
+    def __str__(self) -> str:
+        return f"{self.network} {self.article_id} @{self.window_start}: {self.readers}"
+
+
+class NetworkBurstFlag(models.Model):
+    """Views of an article refused on one Almaty day because one network sent too many new
+    readers at once: suspected inflation, listed for editors. Names the network by its
+    salted digest, never an address; the digest means nothing once the day's salt is gone."""
+
+    article = models.ForeignKey(
+        "articles.ArticlePage", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    edition = models.ForeignKey(
+        "wagtailcore.Locale", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="+"
+    )
+    network = models.CharField(_("network digest"), max_length=16)
+    day = models.DateField(_("day (Almaty time)"))
+    refused = models.PositiveIntegerField(_("views refused"), default=0)
+
+    class Meta:
+        verbose_name = _("suspected view inflation")
+        verbose_name_plural = _("suspected view inflation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "network", "day"], name="analytics_burst_article_network_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "day"], name="analytics_burst_edition_day")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.network} {self.day}: {self.refused} refused"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,9 +19,11 @@ from newsdesk.articles.models import ArticlePage
 from newsdesk.core.timezone import almaty_midnight, to_almaty
 
 from .counters import counter_get
-from .models import ArticleDailyViews
+from .models import ArticleDailyViews, NetworkBurstFlag
 
 MOST_VIEWED_LIMIT = 10
+# Part of every cached most-viewed list's key: changing it drops every list at once.
+MOST_VIEWED_GENERATION_KEY = "analytics:most-viewed:generation"
 CHART_DAYS = 30
 
 
@@ -106,7 +109,7 @@ def period_get(key: str | None) -> Period:
 def period_since(*, period: Period, now: datetime | None = None) -> datetime:
     now = now or timezone.now()
     if period.days is None:
-        return now - timedelta(hours=24)
+        return now.astimezone(UTC) - timedelta(hours=24)  # in UTC: not every Almaty day has 24 hours
     return almaty_midnight(now) - timedelta(days=period.days - 1)
 
 
@@ -143,7 +146,10 @@ def most_viewed_scores(
         score = Sum("views")
     else:
         next_midnight = almaty_midnight(midnight + timedelta(hours=36))
-        weight = (next_midnight - start) / (next_midnight - midnight)
+        # Elapsed time in UTC: subtracting Almaty wall times ignores the offset, and Almaty's
+        # 29 February 2024 had 25 hours (UTC+6 until 1 March 00:00, UTC+5 after).
+        start_utc, midnight_utc, next_utc = (t.astimezone(UTC) for t in (start, midnight, next_midnight))
+        weight = (next_utc - start_utc) / (next_utc - midnight_utc)
         score = Sum(
             Case(
                 When(
@@ -161,8 +167,12 @@ def most_viewed_scores(
 
 def articles_with_scores(scores: Sequence[dict]) -> list[ArticlePage]:
     """The articles behind score rows, in their order, each with `views_in_period` set."""
+    # published() again: a second guard besides the daily rows' own live filter.
     by_id = (
-        ArticlePage.objects.for_listing().defer_streamfields().in_bulk([row["article_id"] for row in scores])
+        ArticlePage.objects.published()
+        .for_listing()
+        .defer_streamfields()
+        .in_bulk([row["article_id"] for row in scores])
     )
     articles = []
     for row in scores:
@@ -189,7 +199,8 @@ def article_list_most_viewed_for_period(
 ) -> list[ArticlePage]:
     """`article_list_most_viewed` over a named period, cached for at most a minute."""
     edition_key = edition.pk if isinstance(edition, Locale) else edition
-    key = f"analytics:most-viewed:v1:{edition_key}:{period.key}:{limit}"
+    generation = cache.get(MOST_VIEWED_GENERATION_KEY, 0)
+    key = f"analytics:most-viewed:v1:{generation}:{edition_key}:{period.key}:{limit}"
     articles = cache.get(key)
     if articles is None:
         now = timezone.now()
@@ -197,3 +208,25 @@ def article_list_most_viewed_for_period(
         articles = article_list_most_viewed(edition=edition, since=since, limit=limit, now=now)
         cache.set(key, articles, min(settings.ANALYTICS_MOST_VIEWED_CACHE_SECONDS, 60))
     return articles
+
+
+def most_viewed_lists_forget() -> None:
+    """Drop every cached most-viewed list (an article in one may have been withdrawn, moved or
+    retitled); the next page that shows the block computes it again."""
+    try:
+        cache.incr(MOST_VIEWED_GENERATION_KEY)
+    except ValueError:  # no generation yet (or it was evicted): any new value will do
+        cache.set(MOST_VIEWED_GENERATION_KEY, time.time_ns(), None)
+
+
+# --- Suspected inflation ---------------------------------------------------------------
+
+
+def burst_flags_list(*, edition_ids: Sequence[int]) -> QuerySet[NetworkBurstFlag]:
+    """Views refused by the network burst detector in these editions: newest day first, then
+    the most refused (docs/analytics.md)."""
+    return (
+        NetworkBurstFlag.objects.filter(edition_id__in=edition_ids)
+        .select_related("article", "edition")
+        .order_by("-day", "-refused", "pk")
+    )

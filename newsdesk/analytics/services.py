@@ -7,22 +7,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import IntegrityError, connection
 from django.db.models import Count, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.core.readers import almaty_today, daily_salts_forget, reader_from_request
 
 from .counters import ArticleRef, FlushTally, Outcome, counter_get
-from .models import ArticleDailyViews, FlushedBatch, ReaderSeen
-from .readers import (
-    almaty_today,
-    daily_salts_forget,
-    reader_from_request,
-    request_is_prefetch,
-    user_agent_is_bot,
-)
+from .models import ArticleDailyViews, FlushedBatch, NetworkBurstFlag, NetworkWindow, ReaderSeen
+from .readers import request_is_prefetch, user_agent_is_bot
 
 # Why a request was not counted (the beacon's JSON "reason"; tests compare against these).
 REASON_BOT = "bot"
@@ -139,10 +135,13 @@ def article_view_record(*, article_id: int, request: HttpRequest, now: datetime 
 
 def views_flush(*, now: datetime | None = None) -> FlushTally:
     """Move buffered counts into the database and forget what is no longer needed: expired
-    "reader seen" rows, finished days' salts, old records of applied batches."""
+    "reader seen" rows, finished burst windows, finished days' salts, old records of
+    applied batches."""
     now = now or timezone.now()
     tally = counter_get().flush()
     ReaderSeen.objects.filter(expires_at__lte=now).delete()
+    window_over = int(now.timestamp()) - settings.ANALYTICS_NETWORK_BURST_SECONDS
+    NetworkWindow.objects.filter(window_start__lt=window_over).delete()
     daily_salts_forget(today=almaty_today(now))
     FlushedBatch.objects.filter(applied_at__lt=now - FLUSHED_BATCH_KEEP).delete()
     return tally
@@ -161,13 +160,16 @@ class PruneTally:
 
 
 def daily_views_prune(*, keep_days: int, today: date | None = None, dry_run: bool = False) -> PruneTally:
-    """Delete daily rows older than `keep_days` Almaty days; article totals stay as they are."""
+    """Delete daily rows (and inflation flags) older than `keep_days` Almaty days; article
+    totals stay as they are."""
     if keep_days < 1:
         raise ValueError("keep_days must be at least 1")
     cutoff = (today or almaty_today()) - timedelta(days=keep_days - 1)
     old = ArticleDailyViews.objects.filter(day__lt=cutoff)
     summary = old.aggregate(rows=Count("pk"), views=Sum("views"))
     rows, views = summary["rows"], summary["views"] or 0
-    if not dry_run and rows:
-        old.delete()
+    if not dry_run:
+        if rows:
+            old.delete()
+        NetworkBurstFlag.objects.filter(day__lt=cutoff).delete()
     return PruneTally(cutoff=cutoff, rows=rows, views=views, deleted=not dry_run)

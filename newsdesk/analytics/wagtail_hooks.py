@@ -24,6 +24,8 @@ def register_admin_urls() -> list:
 
 
 class MostViewedMenuItem(MenuItem):
+    """Shown to users who may see view counts (the most-viewed and inflation reports)."""
+
     def is_shown(self, request: HttpRequest) -> bool:
         return bool(editions_for_user(user=request.user, permission=REPORT_PERMISSION))
 
@@ -36,6 +38,17 @@ def register_most_viewed_report_menu_item() -> MenuItem:
         name="most-viewed",
         icon_name="view",
         order=650,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_burst_report_menu_item() -> MenuItem:
+    return MostViewedMenuItem(
+        _("Suspected view inflation"),
+        reverse("analytics_burst_report"),
+        name="view-bursts",
+        icon_name="warning",
+        order=651,
     )
 
 

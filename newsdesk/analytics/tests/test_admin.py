@@ -12,8 +12,8 @@ from django.test import Client
 from wagtail.models import GroupPagePermission, Locale
 
 from newsdesk.analytics.models import ArticleDailyViews, ArticleViewTotal
-from newsdesk.analytics.readers import almaty_today
 from newsdesk.articles.tests.factories import article_publish
+from newsdesk.core.readers import almaty_today
 
 pytestmark = pytest.mark.django_db
 REPORT_URL = "/admin/analytics/reports/most-viewed/"

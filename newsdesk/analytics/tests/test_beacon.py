@@ -116,7 +116,11 @@ class TestRejected:
     def test_unknown_article(self, homes, client) -> None:
         response = beacon(client, 987654321)
         assert response.status_code == 404
-        assert response.json() == {"error": views.ERROR_NOT_FOUND, "article": 987654321}
+        assert response.json() == {
+            "error": "not_found",
+            "message": views.ERROR_NOT_FOUND,
+            "article": 987654321,
+        }
 
     def test_unpublished_article(self, sections, client) -> None:
         article = article_publish(section=sections[("en", "world")], title="Withdrawn")
@@ -124,7 +128,7 @@ class TestRejected:
         article.unpublish()
         response = beacon(client, article.pk)
         assert response.status_code == 404
-        assert response.json()["error"] == views.ERROR_NOT_FOUND
+        assert response.json()["message"] == views.ERROR_NOT_FOUND
         assert article_view_count(article=article) == 1
 
     def test_a_page_that_is_not_an_article(self, sections, client) -> None:
@@ -153,20 +157,32 @@ class TestRejected:
     def test_malformed_beacons_get_400_with_a_reason(self, homes, client, body: bytes, error: str) -> None:
         response = client.post(BEACON_URL, data=body, content_type="application/json", HTTP_USER_AGENT=CHROME)
         assert response.status_code == 400
-        assert response.json() == {"error": error}
+        assert response.json() == {"error": views.CODES[error], "message": error}
+
+    def test_a_declared_length_over_the_cap_is_refused_before_reading(self, homes, rf) -> None:
+        class Unread:
+            def read(self, *args: object) -> bytes:
+                raise AssertionError("the body was read")
+
+        request = rf.post(BEACON_URL, data=b"{}", content_type="application/json")
+        request.META["CONTENT_LENGTH"] = str(views.MAX_BODY + 1)
+        request._stream = Unread()  # type: ignore[attr-defined]
+        response = views.view_beacon(request)
+        assert response.status_code == 413
+        assert json.loads(response.content) == {"error": "too_large", "message": views.ERROR_TOO_LARGE}
 
     def test_an_oversized_body_is_refused(self, homes, client) -> None:
         body = json.dumps({"article": 1, "padding": "x" * 2000})
         response = client.post(BEACON_URL, data=body, content_type="application/json")
         assert response.status_code == 413
-        assert response.json() == {"error": views.ERROR_TOO_LARGE}
+        assert response.json() == {"error": "too_large", "message": views.ERROR_TOO_LARGE}
 
     @pytest.mark.parametrize("method", ["get", "put", "delete"])
     def test_wrong_method(self, homes, client, method: str) -> None:
         response = getattr(client, method)(BEACON_URL)
         assert response.status_code == 405
         assert response["Allow"] == "POST"
-        assert response.json() == {"error": views.ERROR_METHOD}
+        assert response.json() == {"error": "method_not_allowed", "message": views.ERROR_METHOD}
 
     @pytest.mark.parametrize(
         "headers",
@@ -180,7 +196,7 @@ class TestRejected:
     def test_cross_site_beacons_are_refused(self, seed_article, client, headers: dict) -> None:
         response = beacon(client, seed_article.pk, **headers)
         assert response.status_code == 403
-        assert response.json() == {"error": views.ERROR_CROSS_SITE}
+        assert response.json() == {"error": "cross_site", "message": views.ERROR_CROSS_SITE}
         assert article_view_count(article=seed_article) == 14557
 
     def test_same_origin_beacons_from_a_browser_are_counted(self, seed_article, client) -> None:
@@ -221,6 +237,19 @@ class TestPixel:
     def test_unknown_article_and_wrong_method(self, homes, client) -> None:
         assert client.get(self.url(987654321), HTTP_USER_AGENT=CHROME).status_code == 404
         assert client.post(self.url(1)).status_code == 405
+
+    def test_a_post_gets_405_not_the_csrf_failure_page(self, seed_article) -> None:
+        browser = Client(enforce_csrf_checks=True)
+        response = browser.post(self.url(seed_article.pk), HTTP_USER_AGENT=CHROME)
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD"
+        assert article_view_count(article=seed_article) == 14557
+
+    @pytest.mark.parametrize("article_id", [views.MAX_ID + 1, 10**30])
+    def test_an_id_past_any_article_is_404(self, homes, client, article_id: int) -> None:
+        response = client.get(self.url(article_id), HTTP_USER_AGENT=CHROME)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "image/gif"
 
 
 class TestArticleMarkup:

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.db import connection
 
-from newsdesk.analytics import counters
 from newsdesk.analytics.counters import (
     ArticleRef,
     DatabaseCounter,
@@ -19,10 +18,12 @@ from newsdesk.analytics.counters import (
     counter_build,
     counter_get,
 )
+from newsdesk.analytics.counters import database as database_counter
+from newsdesk.analytics.counters import redis as redis_counter_module
 from newsdesk.analytics.models import ArticleDailyViews, ArticleViewTotal, FlushedBatch, ReaderSeen
-from newsdesk.analytics.readers import Reader, almaty_today
 from newsdesk.analytics.services import views_flush
 from newsdesk.articles.tests.factories import article_publish
+from newsdesk.core.readers import Reader, almaty_today
 
 pytestmark = pytest.mark.django_db
 
@@ -149,10 +150,10 @@ class TestRedisCounter:
             def dies_after_the_daily_rows(*, daily, totals):  # type: ignore[no-untyped-def]
                 rows = [(a, e, connection.ops.adapt_datefield_value(d), v) for (a, e, d), v in daily.items()]
                 with connection.cursor() as cursor:
-                    cursor.execute(*counters._rows(counters.DAILY_UPSERT, rows))
+                    cursor.execute(*database_counter._rows(database_counter.DAILY_UPSERT, rows))
                 raise Crash
 
-            monkeypatch.setattr(counters, "counts_apply", dies_after_the_daily_rows)
+            monkeypatch.setattr(redis_counter_module, "counts_apply", dies_after_the_daily_rows)
             with pytest.raises(Crash):
                 redis_counter.batch_apply(batch_id)
             monkeypatch.undo()

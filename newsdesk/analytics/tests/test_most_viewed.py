@@ -70,6 +70,20 @@ class TestWindows:
         assert titles(top) == ["Yesterday's story", "Today's story"]
         assert [a.views_in_period for a in top] == [75, 30]
 
+    def test_last_24_hours_across_almatys_25_hour_day(self, sections) -> None:
+        """29 February 2024 lasted 25 hours in Almaty (UTC+6 until 1 March 00:00, UTC+5 after).
+
+        At 06:00 on 1 March the window began at 07:00 on 29 February (+06): 18 of that
+        day's 25 hours are inside it. Subtracting wall times said 17 of 24.
+        """
+        article = article_publish(section=sections[("en", "politics")], title="Leap day story")
+        views_on(article, date(2024, 2, 29), 1000)
+        with time_machine.travel(datetime(2024, 3, 1, 1, 0, tzinfo=UTC), tick=False):
+            since = period_since(period=PERIODS["day"])
+            assert since == datetime(2024, 2, 29, 1, 0, tzinfo=UTC)
+            top = article_list_most_viewed(edition="en", since=since)
+        assert [a.views_in_period for a in top] == [720]
+
     def test_last_7_and_30_days(self, newsroom) -> None:
         week = article_list_most_viewed(edition="en", since=period_since(period=PERIODS["week"]))
         assert titles(week) == ["Last week's story", "Yesterday's story", "Today's story"]

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import tracemalloc
 
 import crawleruseragents
 import pytest
-import time_machine
 from django.test import RequestFactory
 
-from newsdesk.analytics.models import DailySalt
+from newsdesk.analytics import readers
 from newsdesk.analytics.readers import (
-    daily_salts_forget,
-    reader_from_request,
     request_is_prefetch,
+    user_agent_answers_forget,
     user_agent_is_bot,
 )
 from newsdesk.core.http import client_ip
+from newsdesk.core.readers import MAX_USER_AGENT
 
 from .conftest import CHROME, FIREFOX, SAFARI
 
@@ -34,7 +33,7 @@ BROWSERS = [
 def test_the_fast_matcher_agrees_with_the_crawler_list_on_every_example_it_ships() -> None:
     examples = [i for item in crawleruseragents.CRAWLER_USER_AGENTS_DATA for i in item.get("instances", [])]
     assert len(examples) > 1000
-    user_agent_is_bot.cache_clear()
+    user_agent_answers_forget()
     disagreements = [
         ua for ua in examples + BROWSERS if user_agent_is_bot(ua) != crawleruseragents.is_crawler(ua)
     ]
@@ -82,21 +81,31 @@ def test_the_client_address_ignores_forwarded_for_unless_proxies_are_trusted(
     assert client_ip(request) == "10.0.0.5"
 
 
-@pytest.mark.django_db
-def test_readers_are_a_salted_hash_that_changes_daily_and_whose_salt_is_thrown_away(
-    rf: RequestFactory,
-) -> None:
-    request = rf.get("/", REMOTE_ADDR="203.0.113.77", HTTP_USER_AGENT=CHROME)
-    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
-        monday = reader_from_request(request)
-        assert reader_from_request(request) == monday
-        assert reader_from_request(rf.get("/", REMOTE_ADDR="203.0.113.78", HTTP_USER_AGENT=CHROME)) != monday
-        assert "203.0.113.77" not in monday.hash and len(monday.hash) == 64
-    # 19:00 UTC is already the next day in Almaty (UTC+5).
-    with time_machine.travel(datetime(2026, 3, 10, 19, 30, tzinfo=UTC), tick=False):
-        tuesday = reader_from_request(request)
-        assert tuesday.hash != monday.hash
-        assert str(tuesday.day) == "2026-03-11"
-        assert daily_salts_forget(today=tuesday.day) == 1
-    assert list(DailySalt.objects.values_list("day", flat=True)) == [tuesday.day]
-    assert not any("203.0.113" in salt for salt in DailySalt.objects.values_list("salt", flat=True))
+def test_remembered_answers_stay_small_however_long_the_agents() -> None:
+    """1,000 distinct 8 KB agents: keyed by whole agents they held 8 MB (PITFALLS 16)."""
+    user_agent_answers_forget()
+    user_agent_is_bot(CHROME)  # the crawler matcher and the regexes are built
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        for n in range(1_000):
+            assert user_agent_is_bot(f"{CHROME} {n:05d} ".ljust(8 * 1024, "x")) is False
+        grown, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert grown - before < 300_000, f"{(grown - before) / 1e6:.1f} MB kept for 1,000 agents"
+
+
+def test_remembered_answers_are_bounded_in_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "BOT_ANSWERS_MAX", 50)
+    user_agent_answers_forget()
+    for n in range(500):
+        assert user_agent_is_bot(f"{CHROME} {n}") is False
+        assert len(readers._bot_answers) <= 50
+    assert user_agent_is_bot("Googlebot/2.1") is True
+
+
+def test_only_the_first_characters_of_an_agent_are_checked() -> None:
+    # A crawler names itself at the start; what a client pads its header with is not read.
+    assert user_agent_is_bot("Googlebot/2.1 " + "x" * 8000) is True
+    assert user_agent_is_bot(CHROME.ljust(MAX_USER_AGENT, " ") + "Googlebot/2.1") is False
