@@ -4,13 +4,26 @@ Article pages are cached whole, so the site's anonymous JSON endpoints (view bea
 reports) carry no CSRF token; the browser's `Sec-Fetch-Site`, `Origin` and `Referer` headers
 tell whether one of our own pages made the request. Our own origins are the request's host,
 PUBLIC_BASE_URL and CSRF_TRUSTED_ORIGINS (with Django's `https://*.example.com` wildcards).
+Also the one shape of a JSON error every endpoint answers with (`json_error`).
 """
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
+from django.utils.functional import Promise
 from django.utils.http import is_same_domain
+
+# What `client_network` says for an address it cannot parse: one shared bucket, so that
+# rotating garbage cannot escape a per-network ceiling.
+UNKNOWN_NETWORK = "unknown"
+IPV6_NETWORK_PREFIX = 64
+
+
+def json_error(*, status: int, code: str, message: Promise | str, **extra: object) -> JsonResponse:
+    """`{"error": code, "message": ..., **extra}` with `status`: every anonymous JSON endpoint's 4xx."""
+    return JsonResponse({"error": code, "message": str(message), **extra}, status=status)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -26,6 +39,26 @@ def client_ip(request: HttpRequest) -> str:
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     return hops[-proxies] if len(hops) >= proxies else remote
+
+
+def client_network(ip: str) -> str:
+    """The network a reader's address belongs to, for per-network ceilings.
+
+    An IPv4 address stands for itself; an IPv6 address for its /64, the smallest block an
+    ISP hands one subscriber (RFC 6177), which a host can rotate addresses inside at will;
+    an IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, a dual-stack socket) is its IPv4 address.
+    Anything unparsable is UNKNOWN_NETWORK, never an exception.
+    """
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except (AttributeError, ValueError):
+        return UNKNOWN_NETWORK
+    if isinstance(address, ipaddress.IPv4Address):
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    network = ipaddress.IPv6Network((int(address) >> 64 << 64, IPV6_NETWORK_PREFIX))
+    return str(network)
 
 
 def origin_of(url: str | None) -> str | None:

@@ -13,7 +13,6 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -31,10 +30,11 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
+from newsdesk.core.editors import request_editions, request_editions_require
 from newsdesk.editions.selectors import edition_language_name
 
 from .models import CorrectionNote, ErrorReport, ErrorReportStatus
-from .selectors import error_report_editions_for_user, error_report_excerpts, error_reports_for_user
+from .selectors import error_report_excerpts, error_reports_for_user
 from .services import (
     HANDLED_STATUSES,
     CorrectionNoteInvalid,
@@ -56,22 +56,6 @@ STATUS_DONE = {
     "rejected": _("Rejected"),
     "duplicate": _("Marked as duplicate"),
 }
-
-
-def request_editions(request: HttpRequest) -> list[Locale]:
-    """The editions whose reports the user handles, looked up once per request."""
-    editions = getattr(request, "_corrections_editions", None)
-    if editions is None:
-        editions = error_report_editions_for_user(user=request.user)
-        request._corrections_editions = editions  # type: ignore[attr-defined]
-    return editions
-
-
-def _require_editor(request: HttpRequest) -> list[Locale]:
-    editions = request_editions(request)
-    if not editions:
-        raise PermissionDenied
-    return editions
 
 
 def edition_label(locale: Locale) -> str:
@@ -157,7 +141,7 @@ class ErrorReportIndexView(BaseListingView):
     ]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _require_editor(request)
+        request_editions_require(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self) -> QuerySet[ErrorReport]:
@@ -191,7 +175,7 @@ class ErrorReportIndexResultsView(ErrorReportIndexView):
 @require_POST
 def error_report_bulk(request: HttpRequest) -> HttpResponse:
     """Mark the selected reports fixed, rejected or duplicate (POST with CSRF)."""
-    _require_editor(request)
+    request_editions_require(request)
     action = request.POST.get("action", "")
     if action not in HANDLED_STATUSES:
         return HttpResponseBadRequest(str(UNKNOWN_ACTION))
@@ -237,7 +221,7 @@ class ErrorReportDetailView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "warning"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _require_editor(request)
+        request_editions_require(request)
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
@@ -308,7 +292,7 @@ class CorrectionNoteHideView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        editions = _require_editor(request)
+        editions = request_editions_require(request)
         note = get_object_or_404(
             CorrectionNote.objects.select_related("article"), pk=pk, article__locale__in=editions
         )

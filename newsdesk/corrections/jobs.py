@@ -1,6 +1,6 @@
 """Periodic jobs of the corrections app (listed in settings.PERIODIC_JOBS)."""
 
-from .services import error_report_digests_send as _digests_send
+from .digests import error_report_digests_send as _digests_send
 
 
 def error_report_digests_send() -> str:

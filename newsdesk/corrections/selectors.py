@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from wagtail.models import GroupPagePermission, Locale
+from wagtail.models import Locale
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.editions.selectors import editions_for_user
+from newsdesk.articles.text import rich_text_blocks
+from newsdesk.core.editors import EDITOR_PERMISSION, editions_for_user
 
 from .models import CorrectionNote, ErrorReport, ErrorReportStatus
 
-EDITOR_PERMISSION = "publish_page"
 # Elements the reader script treats as one paragraph (error-report.js, BLOCK_SELECTOR).
-TEXT_BLOCK_TAGS = ["p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "td", "th"]
 WHITESPACE = re.compile(r"\s+")
 ELLIPSIS = "…"
 
@@ -30,6 +28,15 @@ ELLIPSIS = "…"
 def text_collapse(value: str) -> str:
     """Whitespace runs become one space, as the reader script sends text."""
     return WHITESPACE.sub(" ", value)
+
+
+def text_format_chars_strip(value: str) -> str:
+    """Drop Unicode format characters (category Cf): zero-width spaces and joiners, soft
+    hyphens, BOMs and bidi controls (U+202A..U+202E, U+2066..U+2069), which would let a
+    report look non-empty or show editors text in another order than it was sent."""
+    if value.isascii():
+        return value
+    return "".join(char for char in value if unicodedata.category(char) != "Cf")
 
 
 # --- Articles a reader may report on ---------------------------------------------------
@@ -66,24 +73,6 @@ def error_report_new_count(*, editions: list[Locale]) -> int:
     if not editions:
         return 0
     return ErrorReport.objects.filter(locale__in=editions, status=ErrorReportStatus.NEW).count()
-
-
-def edition_editors(*, locale: Locale) -> list[AbstractBaseUser]:
-    """Who hears about an edition's new reports: its editors with an e-mail address.
-
-    Mirrors `editions_for_user`: publish permission on the tree's root counts for every
-    edition, one inside an edition's subtree for that edition. With no editors set up yet
-    (a fresh install), the administrators are told instead, so reports are never unseen.
-    """
-    User = get_user_model()
-    grants = GroupPagePermission.objects.filter(permission__codename=EDITOR_PERMISSION).filter(
-        Q(page__depth=1) | Q(page__locale=locale)
-    )
-    with_email = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
-    editors = list(with_email.filter(groups__in=grants.values("group")).distinct())
-    if editors:
-        return editors
-    return list(with_email.filter(is_superuser=True))
 
 
 # --- Public correction notes -----------------------------------------------------------
@@ -124,15 +113,6 @@ class Excerpt:
         return Excerpt(before, self.selected, after, self.from_article)
 
 
-def _rich_text_blocks(html: str) -> list[str]:
-    soup = BeautifulSoup(html, "html.parser")
-    elements = soup.find_all(TEXT_BLOCK_TAGS)
-    innermost = [el for el in elements if el.find(TEXT_BLOCK_TAGS) is None]
-    if not innermost:
-        return [soup.get_text()]
-    return [el.get_text() for el in innermost]
-
-
 def _stream_data(raw: object) -> list[dict]:
     if isinstance(raw, str):
         try:
@@ -152,7 +132,7 @@ def article_text_blocks(*, body_data: object) -> list[str]:
     for block in _stream_data(body_data):
         kind, value = block.get("type"), block.get("value")
         if kind == "paragraph" and isinstance(value, str):
-            texts.extend(_rich_text_blocks(value))
+            texts.extend(rich_text_blocks(value))
         elif kind == "quote" and isinstance(value, dict):
             quote, attribution = str(value.get("quote") or ""), str(value.get("attribution") or "")
             texts.append(quote)
@@ -162,6 +142,7 @@ def article_text_blocks(*, body_data: object) -> list[str]:
             caption = " ".join(str(value.get(key) or "") for key in ("caption", "credit")).strip()
             if caption:
                 texts.append(caption)
+    texts = [text_format_chars_strip(text) for text in texts]
     return [collapsed for text in texts if (collapsed := text_collapse(text).strip())]
 
 

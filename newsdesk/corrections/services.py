@@ -1,4 +1,4 @@
-"""Writes: taking a reader's report, handling it in the newsroom, telling the editors.
+"""Writes: taking a reader's report and handling it in the newsroom (digests.py tells the editors).
 
 The reader endpoint (views.error_report_api), the no-script form and the admin all come
 through here, so every path applies the same limits and the same merge rule.
@@ -8,30 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import re
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import caches
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
+from django.db.models import F, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.core.http import client_network, origin_of
+from newsdesk.core.ratelimit import Limit, RateLimitDecision, rate_limit_hit, window_almaty_day, window_fixed
+from newsdesk.core.readers import reader_hash
 from newsdesk.core.services import page_cache_purge
-from newsdesk.editions.selectors import edition_get
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -42,11 +37,10 @@ from .models import (
     URL_MAX_LENGTH,
     CorrectionNote,
     ErrorReport,
-    ErrorReportDigest,
     ErrorReportReader,
     ErrorReportStatus,
 )
-from .selectors import edition_editors, text_collapse
+from .selectors import text_collapse, text_format_chars_strip
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +67,7 @@ URL_INVALID = format_lazy(
     _("The page address must be an http or https address of at most {limit} characters."),
     limit=URL_MAX_LENGTH,
 )
+URL_OFFSITE = _("The page address must be an address on this site.")
 NOTE_EMPTY = _("Write the text of the correction note.")
 NOTE_TOO_LONG = format_lazy(
     _("The correction note is too long: at most {limit} characters."), limit=NOTE_MAX_LENGTH
@@ -81,8 +76,6 @@ NOTE_TOO_LONG = format_lazy(
 HONEYPOT_FIELD = "website"
 HANDLED_STATUSES = (ErrorReportStatus.FIXED, ErrorReportStatus.REJECTED, ErrorReportStatus.DUPLICATE)
 MAX_ID = 2**63 - 1
-DIGEST_LEASE = timedelta(minutes=5)
-DIGEST_LISTED_REPORTS = 50
 
 # Lone surrogates (valid JSON, not storable as UTF-8) and control characters other than
 # tab and newlines: PostgreSQL refuses NUL, and none of them is text a reader meant.
@@ -125,14 +118,6 @@ class SubmitResult:
     new_reader: bool
 
 
-@dataclass(frozen=True)
-class RateLimitDecision:
-    allowed: bool
-    retry_after: int = 0
-    # The counter store could not be reached; the report went through unlimited.
-    degraded: bool = False
-
-
 # --- Reading the reader's input -------------------------------------------------------
 
 
@@ -142,7 +127,7 @@ def _text(data: Mapping[str, object], field: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ErrorReportInvalid("invalid_type", FIELD_NOT_TEXT, field)
-    return UNSTORABLE.sub("", value)
+    return text_format_chars_strip(UNSTORABLE.sub("", value))
 
 
 def error_report_article_id_clean(*, value: object) -> int:
@@ -157,11 +142,16 @@ def error_report_article_id_clean(*, value: object) -> int:
     return raw
 
 
-def error_report_input_clean(*, data: Mapping[str, object]) -> ErrorReportInput:
+def error_report_input_clean(
+    *, data: Mapping[str, object], origin_is_ours: Callable[[str], bool] | None = None
+) -> ErrorReportInput:
     """Check a report against the limits (issue 4) and return it normalised.
 
-    Whitespace runs in the selection, its context and the suggestion become one space, as
-    the reader script sends them; lengths are counted after that.
+    Format characters (Cf) are dropped from every text first, so a selection of zero-width
+    characters alone is empty. Whitespace runs in the selection, its context and the
+    suggestion become one space, as the reader script sends them; lengths are counted after
+    that. The page address is shown to editors as a link, so it must be on one of this
+    site's origins (`origin_is_ours`, core.http's rule for the request; without it, none is).
     """
     is_bot = bool(data.get(HONEYPOT_FIELD))
     article_id = error_report_article_id_clean(value=data.get("article"))
@@ -189,6 +179,8 @@ def error_report_input_clean(*, data: Mapping[str, object]) -> ErrorReportInput:
     url = _text(data, "url").strip()
     if url and (len(url) > URL_MAX_LENGTH or not url.lower().startswith(("http://", "https://"))):
         raise ErrorReportInvalid("url_invalid", URL_INVALID, "url")
+    if url and (origin_is_ours is None or not origin_is_ours(origin_of(url) or "")):
+        raise ErrorReportInvalid("url_offsite", URL_OFFSITE, "url")
 
     return ErrorReportInput(
         article_id=article_id,
@@ -205,53 +197,35 @@ def error_report_input_clean(*, data: Mapping[str, object]) -> ErrorReportInput:
 # --- Who the reader is, and how often they may report ---------------------------------
 
 
-def reporter_hash_make(*, ip: str, user_agent: str) -> str:
-    """A keyed hash standing for the reader: no IP address is stored or recoverable."""
-    return salted_hmac(
-        "newsdesk.corrections.reader",
-        f"{ip}\n{user_agent[:400]}",
-        secret=settings.CORRECTIONS_READER_SALT or None,
-        algorithm="sha256",
-    ).hexdigest()
+def error_report_reader_hash(*, ip: str, user_agent: str, now: datetime | None = None) -> str:
+    """The reader behind a report: the site's one private identity, salted per Almaty day."""
+    return reader_hash(ip=ip, user_agent=user_agent, now=now)
 
 
-def _count_hit(key: str, timeout: int) -> int | None:
-    """Add one to a counter; None when the cache cannot count (e.g. Redis down)."""
-    cache = caches["default"]
-    try:
-        if cache.add(key, 1, timeout):
-            return 1
-        return cache.incr(key)
-    except ValueError:
-        # The key expired between add() and incr(): this hit starts a new window.
-        cache.set(key, 1, timeout)
-        return 1
-    except Exception:
-        logger.warning("error report rate limit: cache unavailable", exc_info=True)
-        return None
+def error_report_rate_limit_hit(
+    *, ip: str, reporter_hash: str, now: datetime | None = None
+) -> RateLimitDecision:
+    """Count one report against the reader's allowance and their network's.
 
-
-def reader_rate_limit_hit(*, reporter_hash: str, now: float | None = None) -> RateLimitDecision:
-    """Count one report against the reader's per-minute and per-day allowance.
-
-    Fixed windows in the "default" cache: files shared by the gunicorn workers on the
-    embedded stack, Redis on the scale path. If the cache cannot count (Redis down, which
-    django-redis with IGNORE_EXCEPTIONS reports as None), reports are let through: losing
-    a correction is worse than a few extra rows, which merging and the editors' bulk
-    actions absorb (docs/corrections.md).
+    Per minute and per Almaty day (the day the reader hash is salted for): first the
+    reader's own (IP + User-Agent), then the network's ceiling (an IPv4 address, an IPv6
+    /64), which rotating the User-Agent cannot escape. A reader over their own allowance
+    does not use up their network's. The store is core.ratelimit's (database or Redis).
     """
-    now = time.time() if now is None else now
-    windows = ((60, settings.CORRECTIONS_RATE_PER_MINUTE), (86400, settings.CORRECTIONS_RATE_PER_DAY))
-    for seconds, limit in windows:
-        bucket = int(now // seconds)
-        count = _count_hit(f"corrections:rate:{seconds}:{bucket}:{reporter_hash}", seconds + 60)
-        if count is None:
-            return RateLimitDecision(allowed=True, degraded=True)
-        if count > limit:
-            return RateLimitDecision(
-                allowed=False, retry_after=max(1, math.ceil((bucket + 1) * seconds - now))
-            )
-    return RateLimitDecision(allowed=True)
+    now = now or timezone.now()
+    minute, day = window_fixed(seconds=60, now=now), window_almaty_day(now=now)
+    # The network is hashed like a reader (no address is stored), with an empty agent.
+    network = reader_hash(ip=client_network(ip), user_agent="", now=now)
+    reader_key, network_key = f"corrections:reader:{reporter_hash}", f"corrections:network:{network}"
+    return rate_limit_hit(
+        limits=[
+            Limit(key=reader_key, limit=settings.CORRECTIONS_RATE_PER_MINUTE, window=minute),
+            Limit(key=reader_key, limit=settings.CORRECTIONS_RATE_PER_DAY, window=day),
+            Limit(key=network_key, limit=settings.CORRECTIONS_NETWORK_RATE_PER_MINUTE, window=minute),
+            Limit(key=network_key, limit=settings.CORRECTIONS_NETWORK_RATE_PER_DAY, window=day),
+        ],
+        now=now,
+    )
 
 
 # --- Storing a report -----------------------------------------------------------------
@@ -417,122 +391,3 @@ def error_report_fix(
         )
     error_reports_mark(reports=ErrorReport.objects.filter(pk=report.pk), status="fixed", user=user, now=now)
     return note
-
-
-# --- Telling the editors ---------------------------------------------------------------
-
-
-@dataclass
-class DigestTally:
-    claimed: int = 0
-    sent: int = 0
-    reports: int = 0
-    failed: int = 0
-
-    def __str__(self) -> str:
-        return (
-            f"digests claimed {self.claimed}, sent {self.sent} ({self.reports} reports), failed {self.failed}"
-        )
-
-
-def _digest_claim(*, locale_id: int, now: datetime) -> ErrorReportDigest | None:
-    with transaction.atomic():
-        digest = ErrorReportDigest.objects.create(locale_id=locale_id, created_at=now)
-        claimed = ErrorReport.objects.filter(
-            locale_id=locale_id, status=ErrorReportStatus.NEW, digest__isnull=True
-        ).update(digest=digest)
-        if not claimed:
-            digest.delete()
-            return None
-    return digest
-
-
-def _digest_lease(*, digest: ErrorReportDigest, now: datetime) -> bool:
-    """Take the digest for delivery unless another run is delivering it right now."""
-    taken = (
-        ErrorReportDigest.objects.filter(pk=digest.pk, sent_at__isnull=True)
-        .filter(Q(attempted_at__isnull=True) | Q(attempted_at__lt=now - DIGEST_LEASE))
-        .update(attempted_at=now, attempts=F("attempts") + 1)
-    )
-    return taken == 1
-
-
-def _admin_url(name: str, *args: object) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(name, args=args)
-
-
-def _digest_deliver(*, digest: ErrorReportDigest, now: datetime) -> int:
-    reports = list(
-        digest.reports.filter(status=ErrorReportStatus.NEW)
-        .select_related("article")
-        .order_by("created_at", "pk")
-    )
-    recipients = [user.email for user in edition_editors(locale=digest.locale)]
-    if reports and recipients:
-        language = digest.locale.language_code
-        edition = edition_get(language_code=language)
-        with translation.override(language):
-            context = {
-                "edition": edition,
-                "edition_name": edition.name if edition else language,
-                "reports": [
-                    {"report": report, "url": _admin_url("corrections_admin:detail", report.pk)}
-                    for report in reports[:DIGEST_LISTED_REPORTS]
-                ],
-                "count": len(reports),
-                "more": max(0, len(reports) - DIGEST_LISTED_REPORTS),
-                "inbox_url": _admin_url("corrections_admin:index") + f"?locale={digest.locale_id}",
-            }
-            subject = " ".join(render_to_string("corrections/email/digest_subject.txt", context).split())
-            body = render_to_string("corrections/email/digest_body.txt", context)
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to=recipients).send()
-    elif reports:
-        logger.warning(
-            "error report digest %s: edition %s has no editor with an e-mail", digest.pk, digest.locale
-        )
-    ErrorReportDigest.objects.filter(pk=digest.pk).update(sent_at=now, recipients=", ".join(recipients))
-    return len(reports) if recipients else 0
-
-
-def error_report_digests_send(*, now: datetime | None = None) -> DigestTally:
-    """E-mail each edition's editors the new reports, at most once per CORRECTIONS_DIGEST_MINUTES.
-
-    Reports are claimed into a digest row first, then the e-mail goes out, then the digest
-    is stamped sent: a run that dies in between leaves a pending digest that the next run
-    delivers (after DIGEST_LEASE), so no report is skipped and none is listed in two digests.
-    An edition with a pending digest gets no new one until it is delivered.
-    """
-    now = now or timezone.now()
-    tally = DigestTally()
-    interval = timedelta(minutes=settings.CORRECTIONS_DIGEST_MINUTES)
-    busy = set(
-        ErrorReportDigest.objects.filter(
-            Q(sent_at__isnull=True) | Q(created_at__gt=now - interval)
-        ).values_list("locale_id", flat=True)
-    )
-    waiting = set(
-        ErrorReport.objects.filter(status=ErrorReportStatus.NEW, digest__isnull=True).values_list(
-            "locale_id", flat=True
-        )
-    )
-    for locale_id in sorted(waiting - busy):
-        if _digest_claim(locale_id=locale_id, now=now) is not None:
-            tally.claimed += 1
-
-    pending = (
-        ErrorReportDigest.objects.filter(sent_at__isnull=True)
-        .filter(Q(attempted_at__isnull=True) | Q(attempted_at__lt=now - DIGEST_LEASE))
-        .select_related("locale")
-        .order_by("pk")
-    )
-    for digest in pending:
-        if not _digest_lease(digest=digest, now=now):
-            continue
-        try:
-            tally.reports += _digest_deliver(digest=digest, now=now)
-        except Exception:
-            logger.exception("error report digest %s could not be sent; it will be retried", digest.pk)
-            tally.failed += 1
-            continue
-        tally.sent += 1
-    return tally

@@ -18,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.core.http import client_ip, request_from_own_page
+from newsdesk.core.http import client_ip, json_error, origin_is_ours, request_from_own_page
+from newsdesk.core.ratelimit import RateLimitDecision
 
 from .models import COMMENT_MAX_LENGTH, SELECTION_MAX_LENGTH, SUGGESTION_MAX_LENGTH
 from .selectors import article_for_report
@@ -29,9 +30,9 @@ from .services import (
     ErrorReportInvalid,
     error_report_article_id_clean,
     error_report_input_clean,
+    error_report_rate_limit_hit,
+    error_report_reader_hash,
     error_report_submit,
-    reader_rate_limit_hit,
-    reporter_hash_make,
 )
 
 WRONG_METHOD = _("Send the report with a POST request.")
@@ -39,6 +40,7 @@ WRONG_CONTENT_TYPE = _("Send the report as JSON (Content-Type: application/json)
 BODY_TOO_LARGE = _("The report is too large.")
 BODY_NOT_JSON = _("The report is not valid JSON.")
 BODY_NOT_OBJECT = _("The report must be a JSON object.")
+BODY_TOO_DEEP = _("The report is nested too deeply: send a flat JSON object.")
 CROSS_SITE = _("Error reports can only be sent from the pages of this site.")
 RATE_LIMITED = _("You have sent many reports in a short time. Please try again later.")
 REPORT_RECEIVED = _("Thank you! The editors will look into it.")
@@ -49,15 +51,18 @@ MAX_BODY_BYTES = 16 * 1024
 # --- Who is asking ---------------------------------------------------------------------
 
 
-def request_reporter_hash(request: HttpRequest) -> str:
-    return reporter_hash_make(ip=client_ip(request), user_agent=request.headers.get("User-Agent", ""))
+def request_rate_limit_hit(request: HttpRequest) -> tuple[str, RateLimitDecision]:
+    """The reader's hash, and whether they (and their network) may send one more report."""
+    ip = client_ip(request)
+    reporter = error_report_reader_hash(ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    return reporter, error_report_rate_limit_hit(ip=ip, reporter_hash=reporter)
 
 
 # --- The JSON endpoint -----------------------------------------------------------------
 
 
 def _error(status: int, code: str, message: Promise | str, field: str = "") -> JsonResponse:
-    return JsonResponse({"error": code, "message": str(message), "field": field}, status=status)
+    return json_error(status=status, code=code, message=message, field=field)
 
 
 def _received() -> JsonResponse:
@@ -77,6 +82,9 @@ def _load_json(request: HttpRequest) -> Mapping[str, object] | JsonResponse:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return _error(400, "invalid_json", BODY_NOT_JSON)
+    except RecursionError:
+        # A few hundred nested `[` fit in MAX_BODY_BYTES and exhaust the parser's stack.
+        return _error(400, "invalid_json", BODY_TOO_DEEP)
     if not isinstance(data, dict):
         return _error(400, "invalid_json", BODY_NOT_OBJECT)
     return data
@@ -131,11 +139,12 @@ def _error_report_api(request: HttpRequest) -> HttpResponse:
         return article
     with translation.override(article.locale.language_code):
         try:
-            report = error_report_input_clean(data=data)
+            report = error_report_input_clean(
+                data=data, origin_is_ours=lambda origin: origin_is_ours(request, origin)
+            )
         except ErrorReportInvalid as exc:
             return _error(400, exc.code, exc.message, exc.field)
-        reporter = request_reporter_hash(request)
-        decision = reader_rate_limit_hit(reporter_hash=reporter)
+        reporter, decision = request_rate_limit_hit(request)
         if not decision.allowed:
             response = _error(429, "rate_limited", RATE_LIMITED)
             response["Retry-After"] = str(decision.retry_after)
@@ -218,8 +227,7 @@ def error_report_form(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and form.report is not None:
             if form.report.is_bot:
                 return HttpResponseRedirect(_form_url(article, sent="1"))
-            reporter = request_reporter_hash(request)
-            decision = reader_rate_limit_hit(reporter_hash=reporter)
+            reporter, decision = request_rate_limit_hit(request)
             if decision.allowed:
                 error_report_submit(article=article, data=form.report, reporter_hash=reporter)
                 return HttpResponseRedirect(_form_url(article, sent="1"))

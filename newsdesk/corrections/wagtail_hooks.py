@@ -5,8 +5,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem
 
+from newsdesk.core.editors import request_editions
+
 from . import admin_urls
-from .admin_views import request_editions
 from .selectors import error_report_new_count
 
 

@@ -1,9 +1,11 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
-from wagtail.models import GroupPagePermission, Locale, Page, Site
+from wagtail.models import Page, Site
+
+# Moved to core (issue 15): who works on which edition is one rule, newsdesk/core/editors.py.
+from newsdesk.core.editors import editions_for_user  # noqa: F401
 
 from .models import Edition
 
@@ -60,27 +62,3 @@ def edition_links_for_page(
             )
         )
     return links
-
-
-def editions_for_user(
-    *, user: AbstractBaseUser | AnonymousUser, permission: str = "publish_page"
-) -> list[Locale]:
-    """Editions in which the user holds a page permission (e.g. publish: the edition's editors).
-
-    Superusers hold every edition. A permission granted on the tree's root counts for all
-    editions; one granted inside an edition's subtree counts for that edition.
-    """
-    if not user.is_active:
-        return []
-    locales = list(Locale.objects.all())
-    if user.is_superuser:
-        return locales
-    granted = GroupPagePermission.objects.filter(
-        group__user=user, permission__codename=permission
-    ).select_related("page")
-    result: dict[int, Locale] = {}
-    for grant in granted:
-        if grant.page.depth == 1:
-            return locales
-        result[grant.page.locale_id] = next(loc for loc in locales if loc.pk == grant.page.locale_id)
-    return list(result.values())

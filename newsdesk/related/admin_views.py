@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from newsdesk.editions.selectors import editions_for_user
+from newsdesk.core.editors import request_editions_require
 
 from .models import TranslationSuggestion
 from .selectors import translation_suggestion_list
@@ -34,10 +34,8 @@ NO_EDITIONS = gettext_lazy("You cannot edit articles in any edition.")
 
 
 def _editable_locale_ids(request: HttpRequest) -> list[int]:
-    locale_ids = [locale.pk for locale in editions_for_user(user=request.user, permission="change_page")]
-    if not locale_ids:
-        raise PermissionDenied(NO_EDITIONS)
-    return locale_ids
+    editions = request_editions_require(request, permission="change_page", message=NO_EDITIONS)
+    return [locale.pk for locale in editions]
 
 
 def _article_filter(request: HttpRequest) -> int | None:

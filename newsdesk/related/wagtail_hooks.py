@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.urls import path, reverse
@@ -42,7 +43,9 @@ def register_menu_item() -> MenuItem:
 
 
 @hooks.register("register_page_header_buttons")
-def translation_suggestions_button(page: Any, user: Any, view_name: str, next_url: str | None = None):  # type: ignore[no-untyped-def]
+def translation_suggestions_button(
+    page: Any, user: Any, view_name: str, next_url: str | None = None
+) -> Iterator[PageMenuItem]:
     from newsdesk.articles.models import ArticlePage
 
     if isinstance(page.specific_deferred, ArticlePage) and page.permissions_for_user(user).can_edit():

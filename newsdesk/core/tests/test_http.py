@@ -1,9 +1,19 @@
 """Where a request comes from: the two policies of the site's token-less JSON endpoints."""
 
+import json
+
 import pytest
 from django.test import RequestFactory
+from django.utils.translation import gettext_lazy
 
-from newsdesk.core.http import origin_of, request_from_own_page, request_is_cross_site
+from newsdesk.core.http import (
+    UNKNOWN_NETWORK,
+    client_network,
+    json_error,
+    origin_of,
+    request_from_own_page,
+    request_is_cross_site,
+)
 
 
 def test_origin_of_keeps_scheme_host_and_port_only() -> None:
@@ -48,3 +58,37 @@ def test_trusted_origins_and_the_public_address_are_ours(rf: RequestFactory, set
     request = rf.post("/", HTTP_ORIGIN="http://m.example.kz")  # the wildcard names https only
     assert request_is_cross_site(request)
     assert not request_from_own_page(request)
+
+
+@pytest.mark.parametrize(
+    ("ip", "network"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        (" 203.0.113.7 ", "203.0.113.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::ffff", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("::ffff:192.0.2.1", "192.0.2.1"),  # IPv4-mapped: a dual-stack socket's IPv4 reader
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::1", "::/64"),
+        ("", UNKNOWN_NETWORK),
+        ("not an address", UNKNOWN_NETWORK),
+        ("999.1.1.1", UNKNOWN_NETWORK),
+        ("1.2.3.4, 5.6.7.8", UNKNOWN_NETWORK),
+        ("\udcff", UNKNOWN_NETWORK),
+    ],
+)
+def test_client_network(ip: str, network: str) -> None:
+    assert client_network(ip) == network
+
+
+def test_client_network_never_raises_on_what_is_not_text() -> None:
+    assert client_network(None) == UNKNOWN_NETWORK  # type: ignore[arg-type]
+    assert client_network(b"1.2.3.4") == UNKNOWN_NETWORK  # type: ignore[arg-type]
+
+
+def test_json_error_shape() -> None:
+    response = json_error(status=429, code="rate_limited", message=gettext_lazy("Slow down."), field="")
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {"error": "rate_limited", "message": "Slow down.", "field": ""}

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
+from redis.exceptions import RedisError
 from wagtail.models import GroupPagePermission
 from wagtail.users.models import UserProfile
 
 from newsdesk.articles.models import ArticlePage
 from newsdesk.articles.tests.factories import article_publish
+from newsdesk.core.ratelimit import rate_limiter
+from newsdesk.core.ratelimit.redis import RedisRateLimiter
 
 PARAGRAPHS = [
     "The river rose by two metres overnight. Rescuers evacuated 300 residents from the village of Akmeshit.",
@@ -26,13 +31,17 @@ ORIGIN = "http://testserver"
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
-    """Each test starts with unused allowances (only our keys: Redis may be shared)."""
-    cache = caches["default"]
-    if hasattr(cache, "delete_pattern"):
-        cache.delete_pattern("corrections:rate:*")
-    else:
-        cache.clear()
+def fresh_rate_limits(settings: Any) -> Iterator[None]:
+    """Each test starts with unused allowances: database rows roll back with the test; in
+    Redis the counters live under a prefix of the test's own, deleted afterwards."""
+    prefix = settings.RATE_LIMIT_REDIS_PREFIX = f"test-rl-{uuid.uuid4().hex[:12]}"
+    yield
+    limiter = rate_limiter()
+    if isinstance(limiter, RedisRateLimiter):
+        with contextlib.suppress(RedisError, OSError):  # a test pointed it at a closed port
+            keys = list(limiter.client.scan_iter(match=f"{prefix}:*"))
+            if keys:
+                limiter.client.delete(*keys)
 
 
 @pytest.fixture

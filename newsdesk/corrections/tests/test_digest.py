@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 
+from newsdesk.core.editors import edition_editors
 from newsdesk.core.management.commands.core_scheduler import load_job
 from newsdesk.corrections import jobs
+from newsdesk.corrections.digests import error_report_digests_send
 from newsdesk.corrections.models import ErrorReport, ErrorReportDigest
-from newsdesk.corrections.selectors import edition_editors
 from newsdesk.corrections.services import (
-    error_report_digests_send,
     error_report_input_clean,
     error_report_submit,
     error_reports_mark,

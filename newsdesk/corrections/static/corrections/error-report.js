@@ -4,7 +4,7 @@
 // in the edition's language); the report goes to the JSON endpoint, which checks Origin,
 // so the cached article page needs no token. See docs/corrections.md.
 
-// Elements treated as one paragraph; keep in step with selectors.TEXT_BLOCK_TAGS.
+// Elements treated as one paragraph; keep in step with newsdesk/articles/text.py BLOCK_ELEMENTS.
 const BLOCK_SELECTOR = "p, li, h2, h3, h4, h5, h6, blockquote, figcaption, td, th";
 // Text sent either side of the selection: enough to find the place again.
 const CONTEXT_CHARS = 200;
