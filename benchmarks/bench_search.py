@@ -36,6 +36,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def run_backend(backend: str, articles: int, rebuild: bool) -> dict:
     from django.db import connection
     from wagtail.models import Page
 
+    from newsdesk.articles.documents import article_document_build
     from newsdesk.articles.models import ArticlePage, SectionPage
     from newsdesk.articles.tests.factories import article_publish
     from newsdesk.editions.analysis.embeddings import EmbeddingCache, vector_to_bytes
@@ -205,11 +207,13 @@ def run_backend(backend: str, articles: int, rebuild: bool) -> dict:
             published_at=start_day + span,
         )
         article = ArticlePage.objects.select_related("locale").get(pk=article.pk)
+        document = article_document_build(article=article)
+        assert document is not None  # just published, so listed
         t0 = time.perf_counter()
-        services.embedder().embed([embedding_text(services.article_text(article=article))])
+        services.embedder().embed([embedding_text(services.article_text(document=document))])
         embed.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        services.related_list_update(article=article)
+        services.related_list_update(article=article, document=document)
         own.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         services.related_refresh(article_id=article.pk)
@@ -254,9 +258,9 @@ def run_backend(backend: str, articles: int, rebuild: bool) -> dict:
                 words = [w for w in item.text.split() if len(w) > 4]
                 queries.append((language, " ".join(rng.sample(words, min(kind - 1, len(words))))))
     timings = []
-    for language, text in queries:
+    for language, query_text in queries:
         t0 = time.perf_counter()
-        results = article_search(language=language, text=text)
+        results = article_search(language=language, text=query_text)
         total = len(results)
         hits = results[0:10] if total else []
         timings.append(time.perf_counter() - t0)
@@ -300,11 +304,15 @@ def main() -> None:
             TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
         )
         env.pop("REDIS_URL", None)
-        cleanup = None
+        cleanup: Callable[[], object] | None = None
         if backend == "sqlite":
             folder = tempfile.mkdtemp(prefix="bench-search-")
             env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-            cleanup = lambda folder=folder: subprocess.run(["rm", "-rf", folder], check=False)  # noqa: E731
+
+            def remove_folder(folder: str = folder) -> None:
+                subprocess.run(["rm", "-rf", folder], check=False)
+
+            cleanup = remove_folder
         elif backend == "postgresql":
             import psycopg
 
@@ -313,9 +321,11 @@ def main() -> None:
                 conn.execute(f'CREATE DATABASE "{name}"')
             env["DATABASE_URL"] = PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
 
-            def cleanup(name: str = name) -> None:
+            def drop_database(name: str = name) -> None:
                 with psycopg.connect(PG_SERVER, autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+            cleanup = drop_database
         else:
             sys.exit(f"unknown backend {backend}")
         try:
@@ -343,7 +353,7 @@ def main() -> None:
             report["wall_seconds"] = round(time.perf_counter() - started, 1)
             print_report(report)
         finally:
-            if cleanup:
+            if cleanup is not None:
                 cleanup()
 
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -14,6 +16,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, MultipleChooserPanel
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -21,10 +24,18 @@ from wagtail.snippets.models import register_snippet
 
 from .blocks import ArticleBodyBlock
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from wagtail.images.models import AbstractImage
+
 ARTICLES_PER_PAGE = 20
+# The renditions teasers show (templates/includes/teaser.html): fetched with the listing.
+TEASER_RENDITIONS = ("fill-480x270",)
 
 
-class PartnerAgency(index.Indexed, models.Model):
+# django-stubs cannot type the reverse manager of ArticlePage.source: Page is untyped.
+class PartnerAgency(index.Indexed, models.Model):  # type: ignore[django-manager-missing]
     """A news agency whose items we syndicate: shown as "Source: <name>"."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -84,8 +95,11 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.order_by("-published_at", "-pk")
 
     def for_listing(self) -> ArticlePageQuerySet:
-        """What a teaser needs, in one query."""
-        return self.select_related("locale", "source", "listing_image")
+        """What a teaser needs: one query, and one more for the teasers' photo renditions."""
+        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=TEASER_RENDITIONS)
+        return self.select_related("locale", "source", "listing_image").prefetch_related(
+            Prefetch("listing_image__renditions", queryset=renditions)
+        )
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
@@ -106,8 +120,9 @@ def paginate(
 class SectionPage(Page):
     """A rubric of an edition: politics, economy, society, world, sport, culture."""
 
-    intro = models.CharField(_("intro"), max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(
+    # Wagtail ships no types, so django-stubs cannot infer the fields of Page subclasses.
+    intro: models.CharField[str, str] = models.CharField(_("intro"), max_length=300, blank=True)
+    order: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("order on the home page"), default=100, help_text=_("Smaller comes first.")
     )
 
@@ -127,9 +142,11 @@ class SectionPage(Page):
 
 
 class ArticlePage(Page):
-    lead = models.TextField(_("lead"), blank=True, max_length=600, help_text=_("One or two sentences."))
+    lead: models.TextField[str, str] = models.TextField(
+        _("lead"), blank=True, max_length=600, help_text=_("One or two sentences.")
+    )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
-    listing_image = models.ForeignKey(
+    listing_image: models.ForeignKey[AbstractImage | None, AbstractImage | None] = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("listing image"),
         null=True,
@@ -139,7 +156,7 @@ class ArticlePage(Page):
     )
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
     authors = ParentalManyToManyField(Author, blank=True, verbose_name=_("authors"), related_name="articles")
-    source = models.ForeignKey(
+    source: models.ForeignKey[PartnerAgency | None, PartnerAgency | None] = models.ForeignKey(
         PartnerAgency,
         verbose_name=_("source"),
         null=True,
@@ -148,14 +165,14 @@ class ArticlePage(Page):
         related_name="articles",
         help_text=_("The partner agency this item comes from; empty for our own reporting."),
     )
-    published_at = models.DateTimeField(
+    published_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
         _("publication date and time"),
         null=True,
         blank=True,
         db_index=True,
         help_text=_("Set on first publication; change it for backdated or imported items."),
     )
-    initial_view_count = models.PositiveIntegerField(
+    initial_view_count: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(
         _("starting view count"),
         default=0,
         help_text=_("Views counted before this article came to Newsdesk (imported items)."),
@@ -215,7 +232,7 @@ class ArticlePage(Page):
         return self.get_parent()
 
     @property
-    def display_date(self):  # type: ignore[no-untyped-def]
+    def display_date(self) -> datetime:
         return self.published_at or self.first_published_at or timezone.now()
 
     def get_context(self, request: HttpRequest, *args: object, **kwargs: object) -> dict:
@@ -228,9 +245,11 @@ class ArticlePage(Page):
         """SEO description: the editor's, else the lead, else the opening of the body."""
         if self.search_description or self.lead:
             return self.search_description or self.lead
-        for block in self.body:
-            if block.block_type == "paragraph":
-                return Truncator(strip_tags(str(block.value))).chars(200)
+        from .text import rich_text_blocks
+
+        for block in self.body.raw_data:
+            if block["type"] == "paragraph" and isinstance(block["value"], str):
+                return Truncator(" ".join(rich_text_blocks(block["value"]))).chars(200)
         return ""
 
 
@@ -242,7 +261,7 @@ class RelatedChoice(Orderable):
     no unique constraint that an inline form could trip into a 500.
     """
 
-    target = models.ForeignKey(
+    target: models.ForeignKey[ArticlePage, ArticlePage] = models.ForeignKey(
         ArticlePage, verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
     )
 

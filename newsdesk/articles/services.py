@@ -1,6 +1,14 @@
+import logging
+
 from django.utils import timezone
 
+from newsdesk.core.services import on_commit_batched, page_cache_purge
+
+from .documents import article_document_get
 from .models import ArticlePage
+from .signals import article_changed
+
+logger = logging.getLogger(__name__)
 
 
 def article_stamp_publication(*, article: ArticlePage) -> None:
@@ -23,3 +31,37 @@ def article_stamp_publication(*, article: ArticlePage) -> None:
     if revision is not None and revision.content.get("published_at") is None:
         revision.content["published_at"] = stamp.isoformat()
         revision.save(update_fields=["content"])
+
+
+# --- Telling the site an article changed (issue 15, part 1) ------------------------------
+
+ARTICLE_PUBLISHED = "published"
+ARTICLE_UNPUBLISHED = "unpublished"
+ARTICLE_MOVED = "moved"
+ARTICLE_DELETED = "deleted"
+ARTICLE_CHANGES = (ARTICLE_PUBLISHED, ARTICLE_UNPUBLISHED, ARTICLE_MOVED, ARTICLE_DELETED)
+
+
+def article_change_announce_on_commit(*, article_id: int, change: str) -> None:
+    """After the current transaction commits, tell every consumer that this article changed."""
+    on_commit_batched(_announce, (article_id, change))
+
+
+def _announce(changes: list[tuple[int, str]]) -> None:
+    for article_id, change in changes:
+        article_changes_announce(article_id=article_id, change=change)
+    page_cache_purge()
+
+
+def article_changes_announce(*, article_id: int, change: str) -> None:
+    """Send `article_changed` with the article's document as it is now stored.
+
+    Every receiver runs even if one fails (a failure is logged): a search index that cannot be
+    written must not keep a withdrawn story in relevant news or most viewed.
+    """
+    document = article_document_get(article_id=article_id)
+    for receiver, result in article_changed.send_robust(
+        sender=ArticlePage, article_id=article_id, change=change, document=document
+    ):
+        if isinstance(result, Exception):
+            logger.error("article %s %s: %r failed", article_id, change, receiver, exc_info=result)

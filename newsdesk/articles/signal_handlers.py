@@ -1,15 +1,49 @@
 from typing import Any
 
-from wagtail.signals import page_published
+from django.db.models.signals import post_delete
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .services import article_stamp_publication
+from .services import (
+    ARTICLE_DELETED,
+    ARTICLE_MOVED,
+    ARTICLE_PUBLISHED,
+    ARTICLE_UNPUBLISHED,
+    article_change_announce_on_commit,
+    article_stamp_publication,
+)
 
 
-def stamp_publication(sender: Any, instance: Any, **kwargs: Any) -> None:
+def article_published(sender: Any, instance: Any, **kwargs: Any) -> None:
     article_stamp_publication(article=instance)
+    article_change_announce_on_commit(article_id=instance.pk, change=ARTICLE_PUBLISHED)
+
+
+def article_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # Also sent for expiry (`publish_scheduled` unpublishes expired pages).
+    article_change_announce_on_commit(article_id=instance.pk, change=ARTICLE_UNPUBLISHED)
+
+
+def article_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    article_change_announce_on_commit(article_id=instance.pk, change=ARTICLE_MOVED)
+
+
+def section_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A moved section moves its articles' addresses; their documents keep their section."""
+    from .models import ArticlePage
+
+    for article_id in ArticlePage.objects.child_of(instance).values_list("pk", flat=True):
+        article_change_announce_on_commit(article_id=article_id, change=ARTICLE_MOVED)
+
+
+def article_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    article_change_announce_on_commit(article_id=instance.pk, change=ARTICLE_DELETED)
 
 
 def connect() -> None:
-    from .models import ArticlePage
+    from .models import ArticlePage, SectionPage
 
-    page_published.connect(stamp_publication, sender=ArticlePage, dispatch_uid="articles_stamp_publication")
+    page_published.connect(article_published, sender=ArticlePage, dispatch_uid="articles_published")
+    page_unpublished.connect(article_unpublished, sender=ArticlePage, dispatch_uid="articles_unpublished")
+    post_page_move.connect(article_moved, sender=ArticlePage, dispatch_uid="articles_moved")
+    post_page_move.connect(section_moved, sender=SectionPage, dispatch_uid="articles_section_moved")
+    post_delete.connect(article_deleted, sender=ArticlePage, dispatch_uid="articles_deleted")

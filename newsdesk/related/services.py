@@ -18,9 +18,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Revision
 
+from newsdesk.articles.documents import ArticleDocument, article_document_build
 from newsdesk.articles.models import ArticlePage, ArticleRelatedExclusion, ArticleRelatedPin
-from newsdesk.core.services import page_cache_purge
-from newsdesk.editions.analysis import stream_plain_text
+from newsdesk.core.services import page_cache_purge_on_commit
 from newsdesk.editions.analysis.embeddings import Embedder, vector_from_bytes, vector_to_bytes
 
 from .documents import ArticleText, article_terms, embedding_text
@@ -56,36 +56,32 @@ def related_scoring() -> Scoring:
     )
 
 
-def article_text(*, article: ArticlePage) -> ArticleText:
+def article_text(*, document: ArticleDocument) -> ArticleText:
     return ArticleText(
-        language=article.locale.language_code,
-        title=article.title,
-        lead=article.lead,
-        body=stream_plain_text(article.body.raw_data),
-        tags=tuple(tag.name for tag in article.tags.all()),
+        language=document.language,
+        title=document.title,
+        lead=document.lead,
+        body=document.body,
+        tags=document.tags,
     )
 
 
-def _is_listed(article: ArticlePage) -> bool:
-    return article.live and article.published_at is not None
-
-
-def article_vector_write(*, article: ArticlePage) -> ArticleVector:
+def article_vector_write(*, document: ArticleDocument) -> ArticleVector:
     """Analyse the article and store its vector (embedding kept if title and lead did not change)."""
-    text = article_text(article=article)
+    text = article_text(document=document)
     to_embed = embedding_text(text)
     key = hashlib.sha256(to_embed.encode()).hexdigest()
-    existing = ArticleVector.objects.filter(pk=article.pk).first()
+    existing = ArticleVector.objects.filter(pk=document.article_id).first()
     embedding = existing.embedding if existing is not None and existing.embedding_key == key else None
     if embedding is None and to_embed:
         vectors = embedder().embed([to_embed])
         embedding = vector_to_bytes(vectors[0]) if vectors is not None else None
     vector, _created = ArticleVector.objects.update_or_create(
-        article_id=article.pk,
+        article_id=document.article_id,
         defaults={
             "language": text.language,
-            "section_id": article.get_parent().pk if article.depth > 1 else None,
-            "published_at": article.published_at,
+            "section_id": document.section_id,
+            "published_at": document.published_at,
             "terms": article_terms(text),
             "embedding": embedding,
             "embedding_key": key if embedding is not None else "",
@@ -163,12 +159,14 @@ def related_list_compute(
     return rows, nearest
 
 
-def related_list_update(*, article: ArticlePage) -> tuple[ArticleVector, list[int]]:
+def related_list_update(
+    *, article: ArticlePage, document: ArticleDocument
+) -> tuple[ArticleVector, list[int]]:
     """The article's own part of a refresh: its vector, its index row and its list.
 
     Returns the vector and the nearest live articles (whose lists may now take it in)."""
     with transaction.atomic():
-        vector = article_vector_write(article=article)
+        vector = article_vector_write(document=document)
     index = index_for(vector.language)
     index_apply(vector)
     choices = editor_choices(article_ids=[article.pk])[article.pk]
@@ -187,32 +185,50 @@ def related_refresh(*, article_id: int) -> None:
     """After a publish or an edit: the article's vector and list, its neighbours' lists and
     translation suggestions. Runs in the task worker."""
     article = ArticlePage.objects.filter(pk=article_id).select_related("locale").first()
-    if article is None or not _is_listed(article):
+    document = article_document_build(article=article) if article is not None else None
+    if article is None or document is None:
         related_forget(article_id=article_id)
         return
-    vector, nearest = related_list_update(article=article)
+    vector, nearest = related_list_update(article=article, document=document)
     # Lists that may now take this article in, and lists that show it (its text may have
     # changed), are recomputed; with pseudo-relevance feedback scores are not symmetric, so
     # there is no shortcut through the stored scores.
     showing = RelatedArticle.objects.filter(related_id=article_id).values_list("article_id", flat=True)
     related_refill(article_ids=sorted(set(nearest[:REVERSE_NEIGHBOURS]) | set(showing)))
-    translation_suggestions_compute(article=article, vector=vector)
+    translation_suggestions_compute(article=article, vector=vector, document=document)
 
 
-def related_forget(*, article_id: int) -> None:
-    """After an unpublish or delete: drop the article everywhere and refill the lists it left."""
-    vector = ArticleVector.objects.filter(pk=article_id).first()
-    language = vector.language if vector is not None else None
-    holders = list(RelatedArticle.objects.filter(related_id=article_id).values_list("article_id", flat=True))
+def related_withdraw(*, article_id: int) -> list[int]:
+    """The moment an article is unpublished, expired or deleted: it leaves its vector, every
+    stored list that showed it and every translation suggestion, in a few deletes (the web
+    request does this; no worker needed). Returns the articles whose lists lost an item: their
+    refill (which scores the edition) is background work; until then they show one item less.
+    """
+    vector = ArticleVector.objects.filter(pk=article_id).only("language").first()
     with transaction.atomic():
+        holders = list(
+            RelatedArticle.objects.filter(related_id=article_id).values_list("article_id", flat=True)
+        )
         ArticleVector.objects.filter(pk=article_id).delete()
         RelatedArticle.objects.filter(article_id=article_id).delete()
         RelatedArticle.objects.filter(related_id=article_id).delete()
         TranslationSuggestion.objects.filter(article_id=article_id).delete()
         TranslationSuggestion.objects.filter(candidate_id=article_id).delete()
-    if language is not None:
-        index_forget(language=language, article_id=article_id)
-    related_refill(article_ids=holders)
+    if vector is not None:
+        index_forget(language=vector.language, article_id=article_id)
+    return sorted(set(holders) - {article_id})
+
+
+def related_section_move(*, document: ArticleDocument) -> None:
+    """A moved article's vector takes its new section at once (the section bonus reads it)."""
+    ArticleVector.objects.filter(pk=document.article_id).update(
+        section_id=document.section_id, stamp=random.randrange(1, 2**31)
+    )
+
+
+def related_forget(*, article_id: int) -> None:
+    """After an unpublish or delete: drop the article everywhere and refill the lists it left."""
+    related_refill(article_ids=related_withdraw(article_id=article_id))
 
 
 def related_refill(*, article_ids: list[int]) -> None:
@@ -268,7 +284,7 @@ def _lists_write(*, index: EditionIndex, vectors: list[ArticleVector]) -> int:
 
 
 def translation_suggestions_compute(
-    *, article: ArticlePage, vector: ArticleVector
+    *, article: ArticlePage, vector: ArticleVector, document: ArticleDocument
 ) -> list[TranslationSuggestion]:
     """Likely versions of `article` in each edition it has no translation in yet.
 
@@ -284,13 +300,7 @@ def translation_suggestions_compute(
     nearby = ArticleVector.objects.filter(
         published_at__gte=vector.published_at - window, published_at__lte=vector.published_at + window
     ).only("article_id", "language", "embedding", "published_at")
-    text = " ".join(
-        (
-            article.title,
-            article.lead,
-            stream_plain_text(article.body.raw_data)[: settings.RELATED_TRANSLATION_TEXT_CHARS],
-        )
-    )
+    text = " ".join((document.title, document.lead, document.body[: settings.RELATED_TRANSLATION_TEXT_CHARS]))
     source = story_cues(article_id=article.pk, text=text, embedding=vector_from_bytes(vector.embedding))
     by_language: dict[str, list[ArticleVector]] = {}
     for other in nearby:
@@ -385,7 +395,7 @@ def translation_link_confirm(*, article: Page, candidate: Page) -> list[Page]:
         linked_languages = {p.locale.language_code for p in group + joining}
         TranslationSuggestion.objects.filter(article_id__in=group_ids, language__in=linked_languages).delete()
         # Cached pages of these stories show the old language switcher and hreflang links.
-        transaction.on_commit(page_cache_purge)
+        page_cache_purge_on_commit(reason="translations linked")
     return joining
 
 
@@ -435,7 +445,10 @@ def related_rebuild(
             )
             with transaction.atomic():
                 for article in chunk:
-                    vector = article_vector_write(article=article)
+                    document = article_document_build(article=article)
+                    if document is None:
+                        continue
+                    vector = article_vector_write(document=document)
                     report.embedded += int(
                         bool(vector.embedding_key) and vector.embedding_key != keys.get(article.pk)
                     )
@@ -460,12 +473,19 @@ def related_rebuild(
 
     started = time.perf_counter()
     for start in range(0, len(ids) if suggestions else 0, batch):
-        chunk = list(articles.filter(pk__in=ids[start : start + batch]).select_related("locale"))
-        vectors = {v.pk: v for v in ArticleVector.objects.filter(pk__in=[a.pk for a in chunk])}
+        chunk = list(
+            articles.filter(pk__in=ids[start : start + batch])
+            .select_related("locale")
+            .prefetch_related("tags")
+        )
+        vector_of = {v.pk: v for v in ArticleVector.objects.filter(pk__in=[a.pk for a in chunk])}
         for article in chunk:
-            if article.pk in vectors:
+            document = article_document_build(article=article)
+            if article.pk in vector_of and document is not None:
                 report.suggestions += len(
-                    translation_suggestions_compute(article=article, vector=vectors[article.pk])
+                    translation_suggestions_compute(
+                        article=article, vector=vector_of[article.pk], document=document
+                    )
                 )
         say(f"suggestions {min(start + batch, len(ids))}/{len(ids)}")
     report.seconds["suggestions"] = time.perf_counter() - started

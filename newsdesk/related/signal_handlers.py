@@ -2,43 +2,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, pre_delete
-from wagtail.signals import page_published, page_unpublished
+from django.db.models.signals import pre_delete
+
+from newsdesk.articles.services import ARTICLE_MOVED
+from newsdesk.articles.signals import article_changed
+from newsdesk.core.services import on_commit_batched
 
 from .models import RelatedArticle
-from .tasks import related_forget_task, related_refill_task, related_refresh_task
-
-# Filled in pre_delete, used in post_delete: the lists that showed a page being deleted.
-_holders: dict[int, list[int]] = {}
+from .services import related_section_move, related_withdraw
+from .tasks import related_refill_task, related_refresh_task
 
 
-def article_published(sender: Any, instance: Any, **kwargs: Any) -> None:
-    related_refresh_task.enqueue(article_id=instance.pk)
+def article_synced(sender: Any, *, article_id: int, change: str, document: Any, **kwargs: Any) -> None:
+    """After the commit: a withdrawn article leaves every list at once (the lists it left are
+    refilled in the background); a published or edited one is scored in the background."""
+    if document is None:
+        holders = related_withdraw(article_id=article_id)
+        if holders:
+            related_refill_task.enqueue(article_ids=holders)
+        return
+    if change == ARTICLE_MOVED:
+        related_section_move(document=document)
+    related_refresh_task.enqueue(article_id=article_id)
 
 
-def article_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
-    related_forget_task.enqueue(article_id=instance.pk)
+def _refill_holders(batches: list[tuple[int, ...]]) -> None:
+    holders = sorted({article_id for batch in batches for article_id in batch})
+    if holders:
+        related_refill_task.enqueue(article_ids=holders)
 
 
 def article_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
-    _holders[instance.pk] = list(
-        RelatedArticle.objects.filter(related_id=instance.pk).values_list("article_id", flat=True)
+    """The lists that show a page being deleted go with it (cascade) before `article_changed`
+    is sent: remember them now, refill them once the delete has committed."""
+    holders = tuple(
+        RelatedArticle.objects.filter(related_id=instance.pk)
+        .exclude(article_id=instance.pk)
+        .values_list("article_id", flat=True)
     )
-
-
-def article_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    # The page's own rows went with it (cascade); the lists that showed it need a new item.
-    holders = [h for h in _holders.pop(instance.pk, []) if h != instance.pk]
     if holders:
-        related_refill_task.enqueue(article_ids=holders)
+        on_commit_batched(_refill_holders, holders)
 
 
 def connect() -> None:
     from newsdesk.articles.models import ArticlePage
 
-    page_published.connect(article_published, sender=ArticlePage, dispatch_uid="related_article_published")
-    page_unpublished.connect(
-        article_unpublished, sender=ArticlePage, dispatch_uid="related_article_unpublished"
-    )
+    article_changed.connect(article_synced, dispatch_uid="related_article_changed")
     pre_delete.connect(article_deleting, sender=ArticlePage, dispatch_uid="related_article_deleting")
-    post_delete.connect(article_deleted, sender=ArticlePage, dispatch_uid="related_article_deleted")

@@ -13,16 +13,12 @@ def related_refresh_task(article_id: int) -> None:
 
 
 @task()
-def related_forget_task(article_id: int) -> None:
-    services.related_forget(article_id=article_id)
-
-
-@task()
 def related_refill_task(article_ids: list[int]) -> None:
     services.related_refill(article_ids=article_ids)
 
 
-@task()
+# Minutes at scale: on the long-jobs queue, never ahead of the newsroom's everyday tasks.
+@task(queue_name="bulk")
 def related_rebuild_task(languages: list[str]) -> None:
     """These editions' vectors and lists from scratch: after a change to the analysis."""
     services.related_rebuild(languages=languages)

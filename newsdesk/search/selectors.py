@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import overload
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -117,7 +118,13 @@ class SearchResults(Sequence[SearchHit]):
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, item):  # type: ignore[no-untyped-def, override]
+    @overload
+    def __getitem__(self, item: int) -> SearchHit: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[SearchHit]: ...
+
+    def __getitem__(self, item: int | slice) -> SearchHit | list[SearchHit]:
         if isinstance(item, int):
             return self[item : item + 1][0]
         start, stop = item.start or 0, item.stop if item.stop is not None else len(self)
@@ -127,7 +134,8 @@ class SearchResults(Sequence[SearchHit]):
         return self._hits(ids)
 
     def _hits(self, ids: list[int]) -> list[SearchHit]:
-        articles = {a.pk: a for a in ArticlePage.objects.filter(pk__in=ids).for_listing()}
+        # published() again: the index is brought in line on commit, this is the second guard.
+        articles = {a.pk: a for a in ArticlePage.objects.published().filter(pk__in=ids).for_listing()}
         texts = dict(SearchDocument.objects.filter(pk__in=ids).values_list("pk", "text"))
         language, terms = self.query.language, self.query.terms
         hits = []

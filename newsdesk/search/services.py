@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from newsdesk.articles.documents import ArticleDocument, article_document_build, article_document_get
 from newsdesk.articles.models import ArticlePage
-from newsdesk.editions.analysis import analyse, stream_plain_text
+from newsdesk.editions.analysis import analyse
 
 from .models import SearchDocument
 
@@ -26,31 +27,41 @@ def search_document_fields(
     }
 
 
-def search_document_update(*, article_id: int) -> SearchDocument | None:
-    """Index a live article, or drop it from the index if it is not live any more."""
-    article = ArticlePage.objects.filter(pk=article_id).select_related("locale").first()
-    if article is None or not article.live or article.published_at is None:
-        SearchDocument.objects.filter(pk=article_id).delete()
-        return None
-    language = article.locale.language_code
+def search_document_write(*, document: ArticleDocument) -> SearchDocument:
+    """Store an article's search document (its text analysed for its edition's language)."""
     fields = search_document_fields(
-        language=language,
-        title=article.title,
-        lead=article.lead,
-        body=stream_plain_text(article.body.raw_data),
-        tags=[tag.name for tag in article.tags.all()],
+        language=document.language,
+        title=document.title,
+        lead=document.lead,
+        body=document.body,
+        tags=list(document.tags),
     )
     with transaction.atomic():
-        document, _created = SearchDocument.objects.update_or_create(
-            article_id=article.pk,
+        stored, _created = SearchDocument.objects.update_or_create(
+            article_id=document.article_id,
             defaults={
-                "language": language,
-                "section_id": article.get_parent().pk,
-                "published_at": article.published_at,
+                "language": document.language,
+                "section_id": document.section_id,
+                "published_at": document.published_at,
                 **fields,
             },
         )
-    return document
+    return stored
+
+
+def search_document_sync(*, article_id: int, document: ArticleDocument | None) -> None:
+    """Bring the index in line with an article: indexed while readers may see it, gone when not."""
+    if document is None:
+        search_document_delete(article_id=article_id)
+    else:
+        search_document_write(document=document)
+
+
+def search_document_update(*, article_id: int) -> SearchDocument | None:
+    """Index a live article, or drop it from the index if it is not live any more."""
+    document = article_document_get(article_id=article_id)
+    search_document_sync(article_id=article_id, document=document)
+    return SearchDocument.objects.filter(pk=article_id).first() if document is not None else None
 
 
 def search_document_delete(*, article_id: int) -> None:
@@ -59,8 +70,12 @@ def search_document_delete(*, article_id: int) -> None:
 
 def search_rebuild(*, batch: int = 500) -> int:
     """Index every live article again; drop documents of articles no longer live."""
-    ids = list(ArticlePage.objects.published().values_list("pk", flat=True))
-    for article_id in ids:
-        search_document_update(article_id=article_id)
+    articles = ArticlePage.objects.published().select_related("locale").prefetch_related("tags")
+    ids = list(articles.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        for article in articles.filter(pk__in=ids[start : start + batch]):
+            document = article_document_build(article=article)
+            if document is not None:
+                search_document_write(document=document)
     SearchDocument.objects.exclude(pk__in=ids).delete()
     return len(ids)

@@ -2,24 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from wagtail.signals import page_published, page_unpublished
+from newsdesk.articles.signals import article_changed
 
-from .tasks import search_index_task, search_unindex_task
-
-
-def article_published(sender: Any, instance: Any, **kwargs: Any) -> None:
-    search_index_task.enqueue(article_id=instance.pk)
+from .services import search_document_sync
 
 
-def article_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
-    search_unindex_task.enqueue(article_id=instance.pk)
+def article_synced(sender: Any, *, article_id: int, document: Any, **kwargs: Any) -> None:
+    # At once, not in the worker: a withdrawn story must leave search results with the
+    # commit, and a published one must be found at once (issue 15).
+    search_document_sync(article_id=article_id, document=document)
 
 
 def connect() -> None:
-    # A deleted article's document goes with it (SearchDocument.article cascades).
-    from newsdesk.articles.models import ArticlePage
-
-    page_published.connect(article_published, sender=ArticlePage, dispatch_uid="search_article_published")
-    page_unpublished.connect(
-        article_unpublished, sender=ArticlePage, dispatch_uid="search_article_unpublished"
-    )
+    article_changed.connect(article_synced, dispatch_uid="search_article_changed")

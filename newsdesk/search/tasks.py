@@ -5,17 +5,9 @@ from django_tasks import task
 from . import services
 
 
-@task()
-def search_index_task(article_id: int) -> None:
-    services.search_document_update(article_id=article_id)
-
-
-@task()
-def search_unindex_task(article_id: int) -> None:
-    services.search_document_delete(article_id=article_id)
-
-
-@task()
+# Long jobs run on their own queue (a worker of their own in `make run`), so that they never
+# hold up the newsroom's everyday tasks.
+@task(queue_name="bulk")
 def search_rebuild_task() -> None:
     """Every live article indexed again: after a change to the analysis (see migrations)."""
     services.search_rebuild()

@@ -1,7 +1,9 @@
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 import factory
 import wagtail_factories
+from django.test import TestCase
 from django.utils import timezone
 
 from newsdesk.articles.models import ArticlePage, Author, PartnerAgency, SectionPage
@@ -54,7 +56,14 @@ def article_publish(
         body=[("paragraph", f"<p>{p}</p>") for p in (paragraphs or [f"Body of {title}."])],
         **fields,
     )
-    section.add_child(instance=article)
-    article.save_revision().publish()
+    with committed():
+        section.add_child(instance=article)
+        article.save_revision().publish()
     article.refresh_from_db()
     return article
+
+
+def committed() -> AbstractContextManager[list]:
+    """Run what waits for the commit (index updates, purges) at the end of the block, as a real
+    commit would; inside a test's transaction those callbacks would otherwise never run."""
+    return TestCase.captureOnCommitCallbacks(execute=True)

@@ -60,7 +60,7 @@ class TestSeedArticle:
         assert '<meta name="description" content="Kazakh President Kassym-Jomart Tokayev' in html
 
 
-def _locale(code: str):  # type: ignore[no-untyped-def]
+def _locale(code: str):
     from wagtail.models import Locale
 
     return Locale.objects.get(language_code=code)

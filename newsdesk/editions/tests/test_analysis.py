@@ -10,7 +10,6 @@ from newsdesk.editions.analysis import (
     kazakh_to_latin,
     latin_key,
     query_terms,
-    stream_plain_text,
     term_of,
 )
 from newsdesk.editions.analysis.kazakh import kazakh_stem
@@ -157,11 +156,3 @@ def test_latin_key_joins_spellings_of_a_name() -> None:
     assert latin_key("Путин") == latin_key("Putin")
     assert latin_key("Назарбаев") != latin_key("Тоқаев")
 
-
-def test_stream_plain_text_reads_rich_text_and_quotes() -> None:
-    raw = [
-        {"type": "paragraph", "value": "<p>First &amp; <b>bold</b></p>", "id": "a"},
-        {"type": "image", "value": {"image": 5, "caption": "A caption", "credit": ""}, "id": "b"},
-        {"type": "quote", "value": {"quote": "Quoted", "attribution": "Someone"}, "id": "c"},
-    ]
-    assert stream_plain_text(raw) == "First &  bold\nA caption\nQuoted\nSomeone"

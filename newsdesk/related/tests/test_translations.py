@@ -11,7 +11,7 @@ from django.utils import translation
 from wagtail.models import GroupPagePermission, Page
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.articles.tests.factories import article_publish
+from newsdesk.articles.tests.factories import article_publish, committed
 from newsdesk.related.models import TranslationSuggestion
 from newsdesk.related.services import TranslationLinkError, translation_link_confirm
 
@@ -19,13 +19,13 @@ T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 LIST_URL = "/admin/related/translations/"
 
 
-def publish(section, title: str, text: str, **fields) -> ArticlePage:  # type: ignore[no-untyped-def]
+def publish(section, title: str, text: str, **fields) -> ArticlePage:
     fields.setdefault("lead", "")
     return article_publish(section=section, title=title, paragraphs=[text], published_at=T0, **fields)
 
 
 @pytest.fixture
-def story(sections):  # type: ignore[no-untyped-def]
+def story(sections):
     """An English story, its Kazakh version (not linked) and an unrelated Kazakh article."""
     en = publish(
         sections[("en", "politics")],
@@ -60,14 +60,16 @@ class TestSuggestions:
         assert suggestion_for(kk, "en")[0] == en.pk
         # The English article was published first, with no Kazakh candidates yet; the Kazakh
         # publication refreshed nothing there, so recompute it by publishing again.
-        en.save_revision().publish()
+        with committed():
+            en.save_revision().publish()
         assert suggestion_for(en, "kk")[0] == kk.pk
 
     def test_linked_stories_get_no_more_suggestions(self, story) -> None:
         en, kk, _other = story
         translation_link_confirm(article=en, candidate=kk)
         kk.refresh_from_db()
-        kk.save_revision().publish()
+        with committed():
+            kk.save_revision().publish()
         assert suggestion_for(kk, "en") == []
         assert not TranslationSuggestion.objects.filter(article=en, candidate=kk).exists()
 
@@ -79,7 +81,8 @@ class TestSuggestions:
             "Касым-Жомарт Токаев встретился с Владимиром Путиным в Москве 22 августа; подписано 12 соглашений на 4.5 млрд.",
         )
         translation_link_confirm(article=kk, candidate=ru)
-        en.save_revision().publish()
+        with committed():
+            en.save_revision().publish()
         suggested = suggestion_for(en, "kk") + suggestion_for(en, "ru")
         assert kk.pk in suggested and ru.pk in suggested
         translation_link_confirm(article=en, candidate=kk)  # joins the whole story: kk and ru
@@ -90,7 +93,8 @@ class TestSuggestions:
         translation_link_confirm(article=en, candidate=kk)
         kk = ArticlePage.objects.get(pk=kk.pk)
         assert kk.translation_key == en.translation_key
-        kk.save_revision().publish()  # the revision carries the new key
+        with committed():
+            kk.save_revision().publish()  # the revision carries the new key
         assert ArticlePage.objects.get(pk=kk.pk).translation_key == en.translation_key
         assert {p.pk for p in en.get_translations()} == {kk.pk}
 
@@ -113,7 +117,7 @@ class TestSuggestions:
         assert ArticlePage.objects.get(pk=other.pk).translation_key == before
 
 
-def editor_of(code: str, homes, django_user_model):  # type: ignore[no-untyped-def]
+def editor_of(code: str, homes, django_user_model):
     """A user who may edit pages of one edition only."""
     user = django_user_model.objects.create_user(username=f"editor-{code}", password="pw")
     group = Group.objects.create(name=f"Editors {code}")
@@ -133,6 +137,7 @@ class TestAdminView:
     def test_anonymous_is_sent_to_login(self, story, client: Client) -> None:
         assert client.get(LIST_URL).status_code == 302
         suggestion = TranslationSuggestion.objects.first()
+        assert suggestion is not None
         response = client.post(f"{LIST_URL}{suggestion.pk}/confirm/")
         assert response.status_code == 302 and "/login/" in response["Location"]
         assert (
@@ -150,6 +155,7 @@ class TestAdminView:
         refused = client.get(LIST_URL)
         assert (refused.status_code, refused["Location"]) == (302, "/admin/")
         suggestion = TranslationSuggestion.objects.first()
+        assert suggestion is not None
         refused = client.post(f"{LIST_URL}{suggestion.pk}/confirm/")
         assert (refused.status_code, refused["Location"]) == (302, "/admin/")
         assert (
@@ -163,6 +169,7 @@ class TestAdminView:
         en, kk, _other = story
         client.force_login(editor_of("en", homes, django_user_model))
         suggestion = TranslationSuggestion.objects.filter(article=kk, candidate=en).first()
+        assert suggestion is not None
         # Neither listed nor confirmable: the Kazakh page is outside this editor's editions.
         assert f"{suggestion.pk}/confirm/" not in client.get(LIST_URL).content.decode()
         assert client.post(f"{LIST_URL}{suggestion.pk}/confirm/").status_code == 404
@@ -173,6 +180,7 @@ class TestAdminView:
 
     def test_get_does_not_confirm(self, story, admin_client: Client) -> None:
         suggestion = TranslationSuggestion.objects.first()
+        assert suggestion is not None
         assert admin_client.get(f"{LIST_URL}{suggestion.pk}/confirm/").status_code == 405
 
     def test_one_click_confirms(self, story, admin_client: Client) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from newsdesk.articles.tests.factories import article_publish
+from newsdesk.articles.tests.factories import article_publish, committed
 from newsdesk.search.engines import PostgresEngine, SearchQuery, SqliteEngine
 from newsdesk.search.models import SearchDocument
 from newsdesk.search.selectors import MAX_TERMS, search_terms
@@ -16,19 +16,19 @@ from newsdesk.search.selectors import MAX_TERMS, search_terms
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
 
-def publish(section, title: str, text: str, days: int = 0, **fields):  # type: ignore[no-untyped-def]
+def publish(section, title: str, text: str, days: int = 0, **fields):
     fields.setdefault("lead", "")
     return article_publish(
         section=section, title=title, paragraphs=[text], published_at=T0 + timedelta(days=days), **fields
     )
 
 
-def search(client: Client, lang: str, **params: str):  # type: ignore[no-untyped-def]
+def search(client: Client, lang: str, **params: str):
     return client.get(f"/{lang}/search/", params)
 
 
 @pytest.fixture(autouse=True)
-def words_only(settings):  # type: ignore[no-untyped-def]
+def words_only(settings):
     # Publishing also runs relevant news; words alone keep these tests off the e5 model.
     settings.RELATED_EMBEDDER = "newsdesk.editions.analysis.embeddings.NullEmbedder"
 
@@ -72,7 +72,8 @@ class TestInflectedFormsMeet:
     def test_unpublished_articles_leave_the_index(self, sections, client: Client) -> None:
         article = publish(sections[("en", "world")], "Volcano erupts", "Lava reached the village.")
         assert SearchDocument.objects.filter(pk=article.pk).exists()
-        article.unpublish()
+        with committed():
+            article.unpublish()
         assert not SearchDocument.objects.filter(pk=article.pk).exists()
         assert article.url not in search(client, "en", q="volcano").content.decode()
 
@@ -83,7 +84,7 @@ class TestSurnamesThatAreAlsoWords:
     unknown one guessed as the surname: both must be one name to search."""
 
     @pytest.fixture
-    def articles(self, sections):  # type: ignore[no-untyped-def]
+    def articles(self, sections):
         politics = sections[("ru", "politics")]
         oblique = publish(politics, "Послы у Токаева", "Верительные грамоты вручили Токаеву в Акорде.")
         nominative = publish(politics, "Токаев подписал закон", "Документ вступит в силу через десять дней.")
@@ -143,7 +144,7 @@ def test_engines_or_the_alternatives_and_and_the_words() -> None:
 @pytest.mark.django_db
 class TestFiltersSortingPaging:
     @pytest.fixture
-    def articles(self, sections):  # type: ignore[no-untyped-def]
+    def articles(self, sections):
         economy, sport = sections[("en", "economy")], sections[("en", "sport")]
         items = [
             publish(economy, f"Oil report {n:02d}", "Oil prices and oil output.", days=n) for n in range(12)
