@@ -9,6 +9,10 @@ commits. 16 threads per worker measured best on 2 cores (docs/analytics.md).
 
 import os
 
+# Started without settings, gunicorn serves the production settings (which need
+# DJANGO_SECRET_KEY); `make run` sets newsdesk.settings.dev itself.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings.production")
+
 wsgi_app = "newsdesk.wsgi"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"

@@ -170,7 +170,8 @@ def view_pixel(request: HttpRequest, article_id: int) -> HttpResponse:
 
 
 @never_cache
-def ping(request: HttpRequest) -> JsonResponse:
+@require_safe
+def ping(request: HttpRequest) -> HttpResponse:
     """A health check through the whole middleware stack, touching no database.
 
     benchmarks/bench_views.py uses it as the ceiling of a Django view on the same server.

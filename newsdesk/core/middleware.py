@@ -1,47 +1,181 @@
-"""Whole-page cache for anonymous readers.
+"""Whole-page cache for anonymous readers, and the HTTP methods public pages answer.
 
 Django's cache middleware, pointed at the "pages" cache alias so that publishing can purge
 exactly the cached pages (`core.services.page_cache_purge`) without touching other cached
 values. Paths of the newsroom and of per-reader endpoints are never cached.
+
+The cache must not be floodable (issue 15, shared/PITFALLS.md item 13): every distinct key
+is an entry, and a full cache evicts real article pages. So tracking parameters and cookies
+are left out of the key, query parameters no page reads are never stored, search result
+pages (a new URL per query) are not cached at all, and signed-in editors are neither served
+nor stored.
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from urllib.parse import unquote_plus
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.middleware.locale import LocaleMiddleware
+from django.utils.cache import patch_cache_control
+from django.utils.deprecation import MiddlewareMixin
 
 UNCACHED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/api/")
 # A first path segment shaped like a language code: "de", "pt-br".
 UNKNOWN_EDITION = re.compile(r"^/[a-zA-Z]{2}(?:-[a-zA-Z]{2,4})?(?:/|$)")
+# Search result pages: every query is a new URL, so caching them would only evict articles.
+UNCACHED_EDITION_PATHS = re.compile(r"^/[a-zA-Z]{2}(?:-[a-zA-Z]{2,4})?/search/")
+
+# Click and campaign identifiers that analytics scripts read and pages never do: left out of
+# the page cache key, so `/a/?utm_source=x&fbclid=y` is served from (and refreshes) `/a/`.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",  # Facebook
+        "gclid",  # Google Ads
+        "dclid",  # Google Display
+        "gbraid",  # Google Ads (iOS)
+        "wbraid",  # Google Ads (iOS web)
+        "msclkid",  # Microsoft Ads
+        "yclid",  # Yandex Direct
+        "ysclid",  # Yandex
+        "_openstat",  # Openstat (Yandex)
+        "mc_cid",  # Mailchimp campaign
+        "mc_eid",  # Mailchimp subscriber
+        "igshid",  # Instagram share
+    }
+)
+TRACKING_PREFIXES = ("utm_",)  # Google Analytics campaign parameters: utm_source, utm_medium...
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def is_tracking_parameter(name: str) -> bool:
+    name = name.lower()
+    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+
+
+def query_without_tracking(query_string: str) -> str:
+    """The query string with tracking parameters dropped, the rest left byte for byte."""
+    return "&".join(
+        part
+        for part in query_string.split("&")
+        if part and not is_tracking_parameter(unquote_plus(part.split("=", 1)[0]))
+    )
+
+
+def query_is_cacheable(query_string: str) -> bool:
+    """True when every parameter left after tracking ones is one a page reads (`?page=2`):
+    any other parameter would make a new entry for the same content."""
+    allowed = set(settings.PAGE_CACHE_QUERY_PARAMETERS)
+    return all(
+        unquote_plus(part.split("=", 1)[0]) in allowed
+        for part in query_without_tracking(query_string).split("&")
+        if part
+    )
 
 
 def is_cacheable_path(request: HttpRequest) -> bool:
-    return not request.path.startswith(UNCACHED_PREFIXES)
+    return not request.path.startswith(UNCACHED_PREFIXES) and not UNCACHED_EDITION_PATHS.match(request.path)
+
+
+def is_signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+@contextmanager
+def keyed_for_page_cache(request: HttpRequest) -> Iterator[None]:
+    """For the duration of one cache look-up or store, let Django's cache key see the URL
+    without tracking parameters, and no cookies.
+
+    Pages say `Vary: Cookie` (the userbar asks who the user is), so Django keyed them by the
+    whole Cookie header: every reader carrying an analytics cookie had an entry of their
+    own, and random cookies flooded the cache. The anonymous page does not depend on
+    cookies here: signed-in users never reach this cache, Wagtail marks view-restricted
+    pages never-cache, and a page carrying a CSRF token is not stored. The header stays on
+    the response for the caches in front of us.
+    """
+    query, cookie = request.META.get("QUERY_STRING", ""), request.META.pop("HTTP_COOKIE", None)
+    request.META["QUERY_STRING"] = query_without_tracking(query)
+    try:
+        yield
+    finally:
+        request.META["QUERY_STRING"] = query
+        if cookie is not None:
+            request.META["HTTP_COOKIE"] = cookie
 
 
 class PublicPageCacheUpdateMiddleware(UpdateCacheMiddleware):
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         super().__init__(get_response)
         self.cache_alias = "pages"
         self.cache_timeout = settings.PAGE_CACHE_SECONDS
         self.page_timeout = None
 
     def _should_update_cache(self, request: HttpRequest, response: HttpResponse) -> bool:
-        return is_cacheable_path(request) and super()._should_update_cache(request, response)
+        return (
+            is_cacheable_path(request)
+            and query_is_cacheable(request.META.get("QUERY_STRING", ""))
+            # A CSRF token in the page is this reader's (PITFALLS.md, item 2).
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and super()._should_update_cache(request, response)
+        )
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if is_signed_in(request):
+            # An editor's view of a page (userbar, previews, drafts in listings) is theirs
+            # alone: never stored here, never by a shared cache in front of us.
+            patch_cache_control(response, private=True)
+            return response
+        with keyed_for_page_cache(request):
+            return super().process_response(request, response)
 
 
 class PublicPageCacheFetchMiddleware(FetchFromCacheMiddleware):
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         super().__init__(get_response)
         self.cache_alias = "pages"
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        if not is_cacheable_path(request):
-            request._cache_update_cache = False
+        if not is_cacheable_path(request) or is_signed_in(request):
+            request._cache_update_cache = False  # type: ignore[attr-defined]
             return None
-        return super().process_request(request)
+        with keyed_for_page_cache(request):
+            return super().process_request(request)
+
+
+class PublicMethodsMiddleware(MiddlewareMixin):
+    """Readers' pages answer GET, HEAD and OPTIONS; anything else is a 405 with `Allow`.
+
+    Wagtail's pages accept every method by default (TRACE rendered the page, OPTIONS
+    advertised PUT and DELETE). The newsroom (`/admin/`) and the JSON endpoints (`/api/`)
+    keep their own methods; the few public forms are named in `PUBLIC_FORM_VIEWS`. Placed
+    before the CSRF middleware, so that a POST to an article is a 405, not a CSRF page.
+    """
+
+    def process_view(
+        self, request: HttpRequest, view_func: object, view_args: object, view_kwargs: object
+    ) -> HttpResponse | None:
+        if request.path.startswith(UNCACHED_PREFIXES):
+            return None
+        allowed = public_methods_allowed(request)
+        if request.method == "OPTIONS":
+            return HttpResponse(headers={"Allow": ", ".join(allowed)})
+        if request.method not in allowed:
+            return HttpResponseNotAllowed(allowed)
+        return None
+
+
+def public_methods_allowed(request: HttpRequest) -> list[str]:
+    match = request.resolver_match
+    if match is not None and match.view_name in settings.PUBLIC_FORM_VIEWS:
+        return ["GET", "HEAD", "POST", "OPTIONS"]
+    return list(READ_METHODS)
 
 
 class EditionLocaleMiddleware(LocaleMiddleware):

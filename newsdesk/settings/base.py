@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsdesk.core.middleware.EditionLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: a POST to an article is a 405, not a CSRF failure page.
+    "newsdesk.core.middleware.PublicMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,22 +158,40 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
+    # Django's default of 300 entries let any crawler evict the real pages (PITFALLS.md,
+    # item 13). Each store lists the directory, so bigger costs every miss: 6 ms at 5,000
+    # files, 25 ms at 20,000 (docs/architecture.md, "Page cache"); beyond, use Redis.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(env.path("CACHE_DIR", default=VAR_DIR / "cache" / "default")),
+            "OPTIONS": {
+                "MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=2_000),
+                "CULL_FREQUENCY": env.int("CACHE_CULL_FREQUENCY", default=10),
+            },
         },
         "pages": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(env.path("PAGE_CACHE_DIR", default=VAR_DIR / "cache" / "pages")),
+            "OPTIONS": {
+                "MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=5_000),
+                "CULL_FREQUENCY": env.int("PAGE_CACHE_CULL_FREQUENCY", default=10),
+            },
         },
     }
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Query parameters that change what a public page shows; a URL with any other (tracking
+# parameters aside, see core.middleware.TRACKING_PARAMETERS) is served but never stored.
+PAGE_CACHE_QUERY_PARAMETERS = env.list("PAGE_CACHE_QUERY_PARAMETERS", default=["page", "period"])
 
 # --- Background work --------------------------------------------------------------------
+# Two queues: "default" for the newsroom's everyday tasks (relevant news after a publish,
+# digests) and "bulk" for rebuilds that take minutes at scale; `make run` gives each a worker.
+TASK_QUEUES = ["default", "bulk"]
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
 # How often the scheduler (`manage.py core_scheduler`, started by `make run`) wakes up.
@@ -218,9 +238,28 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx", "zip"]
+# The dashboard's "new Wagtail release" panel makes every editor's browser call
+# releases.wagtail.org (PITFALLS.md, item 15): off unless asked for.
+WAGTAIL_ENABLE_UPDATE_CHECK = env.bool("WAGTAIL_ENABLE_UPDATE_CHECK", default=False)
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Django's four validators: the admin and createsuperuser refuse "1" or "password".
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Public (non-/api/, non-admin) views that take a POST; every other public page answers
+# GET, HEAD and OPTIONS only (core.middleware.PublicMethodsMiddleware).
+PUBLIC_FORM_VIEWS = [
+    "corrections_edition:report_form",
+    "wagtailcore_authenticate_with_password",
+]
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -254,6 +293,15 @@ ANALYTICS_REDIS_KEY_PREFIX = env.str("VIEW_COUNTER_REDIS_PREFIX", default="nd:vi
 ANALYTICS_REPEAT_VIEW_SECONDS = env.int("VIEW_REPEAT_SECONDS", default=30 * 60)
 # At most this many counted views per reader per repeat window (inflation guard).
 ANALYTICS_READER_MAX_VIEWS = env.int("VIEW_READER_MAX_VIEWS", default=60)
+# Burst detector: past this many new readers of one article from one network (IPv4 address,
+# IPv6 /64) within VIEW_NETWORK_BURST_SECONDS, further new readers from it are not counted
+# and the article is flagged for editors (0: off). Room for a mobile carrier's CGNAT address
+# on a viral story (docs/analytics.md).
+ANALYTICS_NETWORK_BURST_READERS = env.int("VIEW_NETWORK_BURST_READERS", default=30)
+ANALYTICS_NETWORK_BURST_SECONDS = env.int("VIEW_NETWORK_BURST_SECONDS", default=60)
+# Seconds the view beacon waits for each part of a body the client declared (a stalled
+# client would otherwise hold a gunicorn thread).
+ANALYTICS_BEACON_READ_SECONDS = env.float("VIEW_BEACON_READ_SECONDS", default=2.0)
 # `manage.py analytics_prune` keeps this many days of daily rows (totals are kept for ever).
 ANALYTICS_KEEP_DAYS = env.int("VIEW_DAYS_KEEP", default=400)
 ANALYTICS_MOST_VIEWED_CACHE_SECONDS = env.int("MOST_VIEWED_CACHE_SECONDS", default=60)
@@ -269,12 +317,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 
 # --- Corrections: readers' error reports (issue 4) --------------------------------------
-# Reports one reader may send (fixed windows, counted in the "default" cache; see
-# docs/corrections.md for what happens when that cache is Redis and Redis is down).
+# Reports one reader (IP + User-Agent) may send per minute and per Almaty day, and one
+# network (an IPv4 address, an IPv6 /64) in all: larger, as many readers may share one
+# carrier-grade NAT address (docs/corrections.md).
 CORRECTIONS_RATE_PER_MINUTE = env.int("CORRECTIONS_RATE_PER_MINUTE", default=5)
 CORRECTIONS_RATE_PER_DAY = env.int("CORRECTIONS_RATE_PER_DAY", default=50)
-# Reader identity is a keyed hash of IP and User-Agent; empty = derived from SECRET_KEY.
-CORRECTIONS_READER_SALT = env.str("CORRECTIONS_READER_SALT", default="")
+CORRECTIONS_NETWORK_RATE_PER_MINUTE = env.int("CORRECTIONS_NETWORK_RATE_PER_MINUTE", default=20)
+CORRECTIONS_NETWORK_RATE_PER_DAY = env.int("CORRECTIONS_NETWORK_RATE_PER_DAY", default=300)
+# Where rate limits are counted (core.ratelimit): "database", or "redis" (the default whenever
+# REDIS_URL is set; if Redis is down the database counts instead); or a RateLimiter's path.
+RATE_LIMIT_BACKEND = env.str("RATE_LIMIT_BACKEND", default="redis" if REDIS_URL else "database")
+RATE_LIMIT_REDIS_URL = env.str("RATE_LIMIT_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+RATE_LIMIT_REDIS_PREFIX = env.str("RATE_LIMIT_REDIS_PREFIX", default="nd:rl")
+PERIODIC_JOBS = [*PERIODIC_JOBS, "newsdesk.core.ratelimit.jobs.rate_limits_prune"]
 # At most one e-mail digest of new reports per edition per this many minutes.
 CORRECTIONS_DIGEST_MINUTES = env.int("CORRECTIONS_DIGEST_MINUTES", default=15)
 PERIODIC_JOBS = [*PERIODIC_JOBS, "newsdesk.corrections.jobs.error_report_digests_send"]
@@ -307,6 +362,13 @@ NEWSDESK_EVALUATIONS = [
     "newsdesk.related.evaluation.evaluate_translations",
     "newsdesk.search.evaluation.evaluate_search",
 ]
+# Wagtail's own index is kept only when Wagtail's engine serves the search page. Otherwise
+# the admin's page search reads the tables directly (Wagtail's database fallback, no index
+# to keep in step: issue 15, part 2).
+if SEARCH_ENGINE != "wagtail":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "wagtail.search.backends.database.fallback", "AUTO_UPDATE": False}
+    }
 # OpenSearch for Wagtail's search (needs the opensearch-py client installed; SEARCH_ENGINE=wagtail).
 if env.str("OPENSEARCH_URL", default=""):
     WAGTAILSEARCH_BACKENDS = {

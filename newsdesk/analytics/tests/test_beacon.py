@@ -280,3 +280,11 @@ class TestArticleMarkup:
         assert "data-view-beacon" not in html
         assert "view-beacon.js" not in html
         assert "/pixel/" not in html
+
+
+@pytest.mark.parametrize("method", ["TRACE", "POST", "PUT", "DELETE"])
+def test_the_health_check_answers_only_get_and_head(client, method: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.generic(method, "/api/analytics/ping/")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert client.get("/api/analytics/ping/").json() == {"ok": True}

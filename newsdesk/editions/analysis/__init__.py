@@ -13,10 +13,10 @@ as often as not, so a query word stands for both readings (`query_terms`).
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 
 from .languages import EnglishAnalyser, KazakhAnalyser, RussianAnalyser, WordAnalyser
-from .tokens import WORD_RE, html_to_text, normalise_word, stream_plain_text, word_spans, words
+from .tokens import WORD_RE, normalise_word, word_spans, words
 from .transliteration import kazakh_from_latin, kazakh_to_latin, latin_key
 
 LANGUAGES = ("ru", "kk", "en")
@@ -25,28 +25,50 @@ __all__ = [
     "LANGUAGES",
     "analyse",
     "analyser_for",
-    "html_to_text",
+    "analysers_warm_up",
     "kazakh_from_latin",
     "kazakh_to_latin",
     "latin_key",
     "normalise_word",
     "query_terms",
     "readings_of",
-    "stream_plain_text",
     "term_of",
     "word_spans",
     "words",
 ]
 
 
-@cache
-def analyser_for(language: str) -> WordAnalyser:
-    """The analyser of an edition language; unknown languages are read as English."""
+# One analyser per language and process. The Russian one loads pymorphy3's dictionaries
+# (about a second and 15 MB): on a cold gunicorn worker its 16 threads used to build it at
+# once, so it is built under a lock, checked again inside (issue 15, item 3).
+_built: dict[str, WordAnalyser] = {}
+_build_lock = threading.Lock()
+
+
+def _build(language: str) -> WordAnalyser:
     if language == "ru":
         return RussianAnalyser()
     if language == "kk":
         return KazakhAnalyser()
     return EnglishAnalyser()
+
+
+def analyser_for(language: str) -> WordAnalyser:
+    """The analyser of an edition language; unknown languages are read as English."""
+    key = language if language in LANGUAGES else "en"
+    analyser = _built.get(key)
+    if analyser is None:
+        with _build_lock:
+            analyser = _built.get(key)
+            if analyser is None:
+                analyser = _built[key] = _build(key)
+    return analyser
+
+
+def analysers_warm_up() -> None:
+    """Build every edition's analyser now (at web process start), not in a reader's request."""
+    for language in LANGUAGES:
+        analyser_for(language)
 
 
 def term_of(word: str, language: str) -> str | None:
