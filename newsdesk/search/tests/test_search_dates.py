@@ -42,3 +42,16 @@ def test_reversed_dates_keep_their_message(homes, client: Client) -> None:
     response = client.get("/en/search/", {"q": "grain", "date_from": "2025-02-01", "date_to": "2025-01-01"})
     assert response.status_code == 400
     assert str(DATES_REVERSED) in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_reason_is_given_in_the_editions_language(homes, client: Client, language: str) -> None:
+    from django.utils import translation
+
+    response = client.get(f"/{language}/search/", {"q": "астана", "date_to": "9999-12-31"})
+    assert response.status_code == 400
+    with translation.override(language):
+        message = out_of_range_message()
+    with translation.override("en"):
+        assert message != out_of_range_message()  # translated, not the English text
+    assert message in response.content.decode()
