@@ -82,7 +82,9 @@ def desk(sections: dict) -> Desk:
     related_rebuild(languages=["en"])
     today = to_almaty(now).date()
     for article, views in ((target, 500), (sibling, 50)):
-        ArticleDailyViews.objects.create(article=article, edition_id=article.locale_id, day=today, views=views)
+        ArticleDailyViews.objects.create(
+            article=article, edition_id=article.locale_id, day=today, views=views
+        )
     return Desk(target=target, sibling=sibling, politics=politics, economy=economy)
 
 
@@ -205,3 +207,11 @@ def test_editing_an_edition_purges_its_pages(desk: Desk) -> None:
     edition.save()
     assert "written consent of Newsdesk Ltd" in read(Client(), "/en/")
     assert "written consent of Newsdesk Ltd" in read(Client(), desk.sibling.url)
+
+
+def test_publishing_queues_no_wagtail_index_work_when_our_engine_serves_search(sections: dict) -> None:
+    before = len(queued_tasks())
+    article_publish(section=sections[("en", "world")], title="Floods in the north", paragraphs=["Water."])
+    queued = queued_tasks()[before:]
+    assert "insert_or_update_object_task" not in queued
+    assert "related_refresh_task" in queued
