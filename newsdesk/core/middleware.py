@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import cast
 from urllib.parse import unquote_plus
 
 from django.conf import settings
@@ -68,15 +69,31 @@ def query_without_tracking(query_string: str) -> str:
     )
 
 
+# Values a page reads: a period name, a page number. Anything else (long, odd, repeated) is
+# served but never stored, so no parameter opens an unbounded space of cache entries.
+CACHEABLE_VALUE = re.compile(r"[a-z0-9-]{1,16}")
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+
+
 def query_is_cacheable(query_string: str) -> bool:
-    """True when every parameter left after tracking ones is one a page reads (`?page=2`):
-    any other parameter would make a new entry for the same content."""
+    """True when every parameter left after tracking ones is one a page reads (`?page=2`),
+    given once, with a plain value (a page number up to PAGE_CACHE_MAX_PAGE): any other would
+    make a new entry for the same content (`?page=99999` shows the last page)."""
     allowed = set(settings.PAGE_CACHE_QUERY_PARAMETERS)
-    return all(
-        unquote_plus(part.split("=", 1)[0]) in allowed
-        for part in query_without_tracking(query_string).split("&")
-        if part
-    )
+    seen: set[str] = set()
+    for part in query_without_tracking(query_string).split("&"):
+        if not part:
+            continue
+        raw_name, _, raw_value = part.partition("=")
+        name, value = unquote_plus(raw_name), unquote_plus(raw_value)
+        if name not in allowed or name in seen or not CACHEABLE_VALUE.fullmatch(value):
+            return False
+        if name == "page" and not (
+            PAGE_NUMBER.fullmatch(value) and int(value) <= settings.PAGE_CACHE_MAX_PAGE
+        ):
+            return False
+        seen.add(name)
+    return True
 
 
 def is_cacheable_path(request: HttpRequest) -> bool:
@@ -117,23 +134,27 @@ class PublicPageCacheUpdateMiddleware(UpdateCacheMiddleware):
         self.cache_timeout = settings.PAGE_CACHE_SECONDS
         self.page_timeout = None
 
-    def _should_update_cache(self, request: HttpRequest, response: HttpResponse) -> bool:
+    def _should_update_cache(self, request: HttpRequest, response: HttpResponseBase) -> bool:
         return (
             is_cacheable_path(request)
             and query_is_cacheable(request.META.get("QUERY_STRING", ""))
             # A CSRF token in the page is this reader's (PITFALLS.md, item 2).
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            and super()._should_update_cache(request, response)
+            # The stubs leave out this private hook, which Django's own subclasses override.
+            and super()._should_update_cache(request, response)  # type: ignore[misc]
         )
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    # The stubs type the response as `HttpResponseBase | str`; Django never passes a str.
+    def process_response(  # type: ignore[override]
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if is_signed_in(request):
             # An editor's view of a page (userbar, previews, drafts in listings) is theirs
             # alone: never stored here, never by a shared cache in front of us.
             patch_cache_control(response, private=True)
             return response
         with keyed_for_page_cache(request):
-            return super().process_response(request, response)
+            return cast(HttpResponseBase, super().process_response(request, response))
 
 
 class PublicPageCacheFetchMiddleware(FetchFromCacheMiddleware):
@@ -185,7 +206,7 @@ class EditionLocaleMiddleware(LocaleMiddleware):
     edition we do not publish should learn that it does not exist.
     """
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if response.status_code == 404 and request.path_info.startswith(UNCACHED_PREFIXES):
             # API and newsroom paths have no edition prefix: their 404 (e.g. an API's JSON
             # "no such article") must not become a redirect to /ru/api/...

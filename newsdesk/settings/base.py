@@ -183,6 +183,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # Query parameters that change what a public page shows; a URL with any other (tracking
 # parameters aside, see core.middleware.TRACKING_PARAMETERS) is served but never stored.
 PAGE_CACHE_QUERY_PARAMETERS = env.list("PAGE_CACHE_QUERY_PARAMETERS", default=["page", "period"])
+# Listing pages deeper than this are served but not stored (`?page=N` is otherwise unbounded).
+PAGE_CACHE_MAX_PAGE = env.int("PAGE_CACHE_MAX_PAGE", default=50)
 
 # --- Background work --------------------------------------------------------------------
 # Two queues: "default" for the newsroom's everyday tasks (relevant news after a publish,
@@ -232,7 +234,9 @@ STORAGES = {
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Newsdesk")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{PORT}")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "wagtail.search.backends.database"}
+}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_WORKFLOW_ENABLED = True

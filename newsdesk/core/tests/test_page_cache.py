@@ -5,6 +5,8 @@ A hit is a response served without one database query: the view never ran.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -19,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def words_only(settings):  # type: ignore[no-untyped-def]
+def words_only(settings):
     settings.RELATED_EMBEDDER = "newsdesk.editions.analysis.embeddings.NullEmbedder"
 
 
 @pytest.fixture
-def article(sections):  # type: ignore[no-untyped-def]
+def article(sections):
     return article_publish(
         section=sections[("en", "economy")], title="Grain exports rise", paragraphs=["Grain exports rose."]
     )
@@ -42,7 +44,7 @@ def page_cache_empty() -> None:
     delete_pattern("*") if delete_pattern else cache.clear()
 
 
-def queries_made(client: Client, url: str, **extra: str) -> tuple[int, int]:
+def queries_made(client: Client, url: str, **extra: Any) -> tuple[int, int]:
     """(status, number of queries) of one GET."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **extra)
@@ -56,14 +58,25 @@ def test_the_query_string_without_tracking_parameters() -> None:
     assert {"fbclid", "gclid", "yclid"} <= TRACKING_PARAMETERS
 
 
-def test_only_parameters_a_page_reads_are_stored(settings) -> None:  # type: ignore[no-untyped-def]
+def test_only_parameters_a_page_reads_are_stored(settings) -> None:
     settings.PAGE_CACHE_QUERY_PARAMETERS = ["page"]
     assert query_is_cacheable("")
     assert query_is_cacheable("page=2&utm_source=x")
     assert not query_is_cacheable("page=2&x=1")
 
 
-def test_tracking_variants_are_hits_on_the_article(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "query",
+    ["page=51", "page=99999", "page=02", "page=-1", "page=2&page=2", "page=abc", "period=" + "w" * 17],
+)
+def test_odd_or_deep_values_are_served_but_not_stored(settings, query: str) -> None:
+    settings.PAGE_CACHE_QUERY_PARAMETERS = ["page", "period"]
+    settings.PAGE_CACHE_MAX_PAGE = 50
+    assert query_is_cacheable("page=50&period=week")
+    assert not query_is_cacheable(query)
+
+
+def test_tracking_variants_are_hits_on_the_article(client: Client, article) -> None:
     # The first visit comes from a campaign link: it fills the entry of the plain URL.
     assert queries_made(client, f"{article.url}?utm_source=telegram&utm_medium=social")[1] > 0
     entries = page_cache_entries()
@@ -72,7 +85,7 @@ def test_tracking_variants_are_hits_on_the_article(client: Client, article) -> N
     assert page_cache_entries() == entries
 
 
-def test_a_flood_of_variants_and_searches_leaves_the_article_cached(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+def test_a_flood_of_variants_and_searches_leaves_the_article_cached(client: Client, article) -> None:
     client.get(article.url)
     assert queries_made(client, article.url) == (200, 0)
     entries = page_cache_entries()
@@ -87,7 +100,7 @@ def test_a_flood_of_variants_and_searches_leaves_the_article_cached(client: Clie
     assert queries_made(client, article.url) == (200, 0)
 
 
-def test_readers_cookies_do_not_split_the_entry(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+def test_readers_cookies_do_not_split_the_entry(client: Client, article) -> None:
     client.get(article.url)
     entries = page_cache_entries()
     for n in range(200):  # every reader with an analytics cookie of their own
@@ -95,19 +108,19 @@ def test_readers_cookies_do_not_split_the_entry(client: Client, article) -> None
     assert page_cache_entries() == entries
 
 
-def test_a_page_with_a_csrf_token_is_not_stored(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_with_a_csrf_token_is_not_stored(client: Client, article) -> None:
     client.get(f"/en/report-error/?article={article.pk}", HTTP_COOKIE="csrftoken=" + "a" * 32)
     assert page_cache_entries() == 0
 
 
-def test_search_pages_are_never_cached(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+def test_search_pages_are_never_cached(client: Client, article) -> None:
     client.get("/en/search/", {"q": "grain"})
     status, queries = queries_made(client, "/en/search/?q=grain")
     assert status == 200 and queries > 0
     assert page_cache_entries() == 0
 
 
-def test_other_query_strings_key_separately(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+def test_other_query_strings_key_separately(client: Client, article) -> None:
     section_url = article.get_parent().url
     client.get(section_url)
     assert queries_made(client, section_url) == (200, 0)
@@ -119,7 +132,7 @@ def test_other_query_strings_key_separately(client: Client, article) -> None:  #
     assert page_cache_entries() == entries
 
 
-def test_signed_in_editors_get_private_pages_never_stored(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_editors_get_private_pages_never_stored(client: Client, article) -> None:
     anonymous = client.get(article.url)
     assert "private" not in anonymous["Cache-Control"]
     assert "max-age=" in anonymous["Cache-Control"]
