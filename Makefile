@@ -30,6 +30,9 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 ## run: the whole site on http://127.0.0.1:$(PORT)/ with demo content (gunicorn + worker + scheduler)
+# The laptop settings, named for every step: their key is generated once into var/secret_key
+# (newsdesk/settings/secret_key.py). Without them wsgi/gunicorn default to production.
+run: export DJANGO_SETTINGS_MODULE = newsdesk.settings.dev
 run: install
 	$(PY) manage.py migrate --noinput -v0
 	PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py home_load_demo
@@ -54,6 +57,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

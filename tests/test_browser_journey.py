@@ -37,7 +37,7 @@ def test_keyboard_reader_can_skip_to_content(homes, live_server, page_in_browser
     assert page.evaluate("location.hash") == "#main"
 
 
-def _ru():  # type: ignore[no-untyped-def]
+def _ru():
     from wagtail.models import Locale
 
     return Locale.objects.get(language_code="ru")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +54,7 @@ class ArticleViewsChartView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "analytics/admin/article_views.html"
     header_icon = "view"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.article = article_for_chart(request=request, page_id=kwargs["page_id"])
         if not self.article.permissions_for_user(request.user).can_edit():
             return permission_denied(request)

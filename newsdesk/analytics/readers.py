@@ -44,7 +44,8 @@ def _required_literal(pattern: str) -> str:
             best, run = max(best, run, key=len), []
         else:
             run.append(char)
-    return "".join(max(best, run, key=len))
+    longest: list[str] = max(best, run, key=len)
+    return "".join(longest)
 
 
 class CrawlerMatcher:

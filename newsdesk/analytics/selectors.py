@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +22,9 @@ from newsdesk.core.timezone import almaty_midnight, to_almaty
 from .counters import counter_get
 from .models import ArticleDailyViews, NetworkBurstFlag
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MOST_VIEWED_LIMIT = 10
 # Part of every cached most-viewed list's key: changing it drops every list at once.
 MOST_VIEWED_GENERATION_KEY = "analytics:most-viewed:generation"
@@ -30,7 +34,7 @@ CHART_DAYS = 30
 @dataclass(frozen=True)
 class Period:
     key: str
-    label: str
+    label: StrOrPromise
     days: int | None  # whole Almaty days ending today; None: the last 24 hours
 
 

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection
@@ -44,7 +45,7 @@ _SENTINEL_ID = -7_919_000_001
 
 
 @lru_cache(maxsize=2)
-def _live_article_sql(alias: str) -> tuple[str, list[object], int]:
+def _live_article_sql(alias: str) -> tuple[str, list[Any], int]:
     """The SQL of `ArticlePage.objects.published().filter(pk=...)`, compiled once.
 
     Every beacon asks it; compiling the ORM query each time costs more than running it.

@@ -9,7 +9,7 @@ the editors' digest e-mail all ask here, so they cannot disagree about who is an
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
@@ -20,9 +20,7 @@ from wagtail.models import GroupPagePermission, Locale
 EDITOR_PERMISSION = "publish_page"
 
 
-def editions_for_user(
-    *, user: AbstractBaseUser | AnonymousUser, permission: str = EDITOR_PERMISSION
-) -> list[Locale]:
+def editions_for_user(*, user: User | AnonymousUser, permission: str = EDITOR_PERMISSION) -> list[Locale]:
     """Editions in which the user holds a page permission (publish: the edition's editors)."""
     if not user.is_active:
         return []
@@ -40,7 +38,7 @@ def editions_for_user(
     return list(result.values())
 
 
-def edition_editors(*, locale: Locale, permission: str = EDITOR_PERMISSION) -> list[AbstractBaseUser]:
+def edition_editors(*, locale: Locale, permission: str = EDITOR_PERMISSION) -> list[User]:
     """The active users with an e-mail address who hold `permission` in the edition.
 
     The same grants as `editions_for_user`, read the other way round. With nobody set up yet

@@ -8,13 +8,20 @@ Reader text reaches these pages only through auto-escaping or `Excerpt.as_html()
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -160,7 +167,7 @@ class ErrorReportIndexView(BaseListingView):
         reports = list(context["object_list"])
         excerpts = error_report_excerpts(reports=reports)
         for report in reports:
-            report.excerpt = excerpts[report.pk].trimmed(LIST_RADIUS)  # type: ignore[attr-defined]
+            report.excerpt = excerpts[report.pk].trimmed(LIST_RADIUS)
         query = self.request.GET.copy()
         query.pop("_w_filter_fragment", None)
         context["next_url"] = self.index_url + (f"?{query.urlencode()}" if query else "")
@@ -191,7 +198,8 @@ def error_report_bulk(request: HttpRequest) -> HttpResponse:
     if reports.count() != len(ids):
         # Some ids are not the user's to touch (another edition, or gone): change nothing.
         raise Http404("error report not found")
-    changed = error_reports_mark(reports=reports, status=action, user=request.user)
+    # Wagtail's admin lets only signed-in users this far.
+    changed = error_reports_mark(reports=reports, status=action, user=cast(User, request.user))
     messages.success(
         request,
         ngettext("%(action)s: %(count)d report.", "%(action)s: %(count)d reports.", changed)
@@ -220,7 +228,7 @@ class ErrorReportDetailView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "corrections/admin/detail.html"
     header_icon = "warning"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         request_editions_require(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -267,7 +275,7 @@ class ErrorReportDetailView(WagtailAdminTemplateMixin, TemplateView):
         if not form.is_valid():
             return HttpResponseBadRequest(str(UNKNOWN_ACTION))
         action = form.cleaned_data["action"]
-        user: AbstractBaseUser = request.user  # type: ignore[assignment]
+        user = cast(User, request.user)  # Wagtail's admin lets only signed-in users this far
         if action == FIX_WITH_NOTE:
             try:
                 error_report_fix(

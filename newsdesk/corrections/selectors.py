@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -55,14 +55,14 @@ def article_for_report(*, article_id: int) -> ArticlePage | None:
 # --- Who may see what ------------------------------------------------------------------
 
 
-def error_report_editions_for_user(*, user: AbstractBaseUser | AnonymousUser) -> list[Locale]:
+def error_report_editions_for_user(*, user: User | AnonymousUser) -> list[Locale]:
     """Editions whose reports the user may read and handle: where they may publish."""
     if not user.is_authenticated:
         return []
     return editions_for_user(user=user, permission=EDITOR_PERMISSION)
 
 
-def error_reports_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[ErrorReport]:
+def error_reports_for_user(*, user: User | AnonymousUser) -> QuerySet[ErrorReport]:
     editions = error_report_editions_for_user(user=user)
     return ErrorReport.objects.filter(locale__in=editions).select_related(
         "article", "locale", "revision", "handled_by"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -331,7 +331,7 @@ def error_report_submit(
 
 
 def error_reports_mark(
-    *, reports: QuerySet[ErrorReport], status: str, user: AbstractBaseUser, now: datetime | None = None
+    *, reports: QuerySet[ErrorReport], status: str, user: User, now: datetime | None = None
 ) -> int:
     """Set fixed / rejected / duplicate on reports the caller has already scoped to the user."""
     if status not in HANDLED_STATUSES:
@@ -352,7 +352,7 @@ def correction_note_create(
     *,
     article: ArticlePage,
     text: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     report: ErrorReport | None = None,
     now: datetime | None = None,
 ) -> CorrectionNote:
@@ -377,7 +377,7 @@ def correction_note_unpublish(*, note: CorrectionNote) -> None:
 def error_report_fix(
     *,
     report: ErrorReport,
-    user: AbstractBaseUser,
+    user: User,
     note_text: str = "",
     require_note: bool = False,
     now: datetime | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -184,8 +185,8 @@ class ErrorReportForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: object, article: ArticlePage, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, article: ArticlePage, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.article = article
         self.report: ErrorReportInput | None = None
 

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -7,7 +9,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
-from newsdesk.articles.models import paginate
+from newsdesk.articles.models import ArticlePage, paginate
 from newsdesk.articles.selectors import article_list_with_tag
 
 from .selectors import front_page_blocks
@@ -16,7 +18,8 @@ from .selectors import front_page_blocks
 class HomePage(RoutablePageMixin, Page):
     """An edition's front page: lead story, latest news, a block per section."""
 
-    lead_article = models.ForeignKey(
+    # Wagtail ships no types, so django-stubs cannot infer the fields of Page subclasses.
+    lead_article: models.ForeignKey[ArticlePage | None, ArticlePage | None] = models.ForeignKey(
         "articles.ArticlePage",
         verbose_name=_("lead story"),
         null=True,

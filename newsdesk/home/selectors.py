@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from wagtail.models import Page
 
 from newsdesk.articles.models import ArticlePage, SectionPage
@@ -38,11 +39,11 @@ def front_page_blocks(*, home: Page) -> dict[str, object]:
     return {"lead": lead, "latest": latest, "sections": list(sections), "section_blocks": blocks}
 
 
-def edition_navigation(*, request: object, language_code: str) -> dict[str, object]:
+def edition_navigation(*, request: HttpRequest | None, language_code: str) -> dict[str, object]:
     """The header: the edition's home and its live sections, in their order."""
     from newsdesk.editions.selectors import edition_homes
 
-    home = edition_homes(request=request).get(language_code)  # type: ignore[arg-type]
+    home = edition_homes(request=request).get(language_code)
     if home is None:
         return {"home": None, "sections": []}
     sections = list(SectionPage.objects.child_of(home).live().order_by("order", "title"))

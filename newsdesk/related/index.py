@@ -23,7 +23,7 @@ is refitted there; articles added in between are projected onto the last basis).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,7 +67,7 @@ SECONDS_PER_DAY = 86400.0
 @dataclass(frozen=True)
 class IndexedDoc:
     article_id: int
-    terms: dict[str, float]
+    terms: Mapping[str, float]
     embedding: np.ndarray | None = None
     published: float = 0.0  # POSIX seconds
     section_id: int | None = None
@@ -124,7 +124,7 @@ class EditionIndex:
     def __len__(self) -> int:
         return self.live_count
 
-    def _term_ids(self, terms: dict[str, float], grow: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _term_ids(self, terms: Mapping[str, float], grow: bool) -> tuple[np.ndarray, np.ndarray]:
         ids, weights = [], []
         for term, count in terms.items():
             term_id = self.vocabulary.get(term)
@@ -337,7 +337,7 @@ class EditionIndex:
         return term_ids, ltf * self.idf(term_ids).astype(np.float32)
 
     # --- scoring ----------------------------------------------------------------------
-    def _query_vector(self, terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    def _query_vector(self, terms: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
         term_ids, ltf = self._term_ids(terms, grow=False)
         if not len(term_ids):
             return term_ids, ltf

@@ -70,9 +70,10 @@ def translation_scores(
     same, computed once for many sources (candidate_hubness).
     """
     scores = np.zeros(len(candidates), dtype=np.float32)
-    with_vectors = [i for i, c in enumerate(candidates) if c.embedding is not None]
-    if source.embedding is not None and with_vectors:
-        matrix = np.vstack([candidates[i].embedding for i in with_vectors]).astype(np.float32)
+    embedded = [(i, c.embedding) for i, c in enumerate(candidates) if c.embedding is not None]
+    with_vectors = [i for i, _embedding in embedded]
+    if source.embedding is not None and embedded:
+        matrix = np.vstack([embedding for _i, embedding in embedded]).astype(np.float32)
         cosine = matrix @ np.asarray(source.embedding, dtype=np.float32)
         if hubness is None and source_pool is not None:
             hubness = candidate_hubness([candidates[i] for i in with_vectors], source_pool)

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from django.db import connections
+
+if TYPE_CHECKING:
+    from wagtail.search.backends.base import BaseSearchResults
 
 TITLE_WEIGHT = 3.0
 # Counting every match of a very common word costs more than the page of results; past this
@@ -29,6 +32,9 @@ COUNT_CAP = 3000
 # PostgreSQL ranks at most this many of the most recent matches (see PostgresEngine.ids);
 # equal to COUNT_CAP so that every page the count promises exists.
 RANK_WINDOW = COUNT_CAP
+
+# What the engines pass to the database as query parameters.
+SqlParam: TypeAlias = str | int | float | datetime
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,9 @@ class SearchEngine(Protocol):
     def ids(self, query: SearchQuery, *, offset: int, limit: int) -> list[int]: ...
 
 
-def _filters(query: SearchQuery, alias: str, placeholder: str = "%s") -> tuple[str, list[object]]:
-    clauses, params = [], []
+def _filters(query: SearchQuery, alias: str, placeholder: str = "%s") -> tuple[str, list[SqlParam]]:
+    clauses: list[str] = []
+    params: list[SqlParam] = []
     if query.section_id is not None:
         clauses.append(f"{alias}.section_id = {placeholder}")
         params.append(query.section_id)
@@ -77,7 +84,7 @@ class SqliteEngine:
         terms = joiner.join(f"({group})" for group in groups)
         return f'language : "{query.language}" AND ({terms})'
 
-    def _run(self, sql: str, params: list[object]) -> list[tuple]:
+    def _run(self, sql: str, params: list[SqlParam]) -> list[tuple]:
         connection = connections[self.using]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -127,7 +134,7 @@ class PostgresEngine:
         )
         return joiner.join(f"({group})" for group in groups)
 
-    def _run(self, sql: str, params: list[object]) -> list[tuple]:
+    def _run(self, sql: str, params: list[SqlParam]) -> list[tuple]:
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
@@ -170,7 +177,7 @@ class WagtailEngine:
     The backend does its own analysis, so it is given the reader's words, not our terms.
     """
 
-    def _results(self, query: SearchQuery):  # type: ignore[no-untyped-def]
+    def _results(self, query: SearchQuery) -> BaseSearchResults:
         from wagtail.models import Locale
 
         from newsdesk.articles.models import ArticlePage

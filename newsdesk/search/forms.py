@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.core.timezone import ALMATY
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SORTS = [("relevance", _("relevance")), ("date", _("date"))]
 
@@ -19,7 +23,7 @@ DATE_OUT_OF_RANGE = _("Choose a date between %(min)s and %(max)s, please.")
 DATES_REVERSED = _("The start date is after the end date.")
 
 
-def _date_field(label: str) -> forms.DateField:
+def _date_field(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
@@ -56,9 +60,9 @@ class SearchForm(forms.Form):
     date_to = _date_field(_("To"))
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
 
-    def __init__(self, *args: object, sections: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["section"].choices = [("", _("All sections")), *sections]
+    def __init__(self, *args: Any, sections: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["section"]).choices = [("", _("All sections")), *sections]
 
     def clean_date_from(self) -> date | None:
         return _date_in_range(self.cleaned_data.get("date_from"))
@@ -66,8 +70,9 @@ class SearchForm(forms.Form):
     def clean_date_to(self) -> date | None:
         return _date_in_range(self.cleaned_data.get("date_to"))
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(DATES_REVERSED)

@@ -65,7 +65,7 @@ TOTALS_GET = f"SELECT article_id, views FROM {_TOTAL} WHERE article_id IN ({{ids
 ROWS_PER_STATEMENT = 200
 
 
-def _rows(template: str, rows: list[tuple]) -> tuple[str, list[object]]:
+def _rows(template: str, rows: list[tuple]) -> tuple[str, list[Any]]:
     """A multi-row VALUES statement and its flat parameters."""
     placeholders = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
     return template.format(rows=", ".join([placeholders] * len(rows))), [
@@ -127,11 +127,11 @@ def write_lock() -> Any:
     return _sqlite_write_lock if connection.vendor == "sqlite" else contextlib.nullcontext()
 
 
-Run = Callable[[str, Sequence[object]], list[tuple]]
+Run = Callable[[str, Sequence[Any]], list[tuple]]
 ViewRecord = tuple[ArticleRef, Reader, datetime]
 
 
-def _django_run(sql: str, params: Sequence[object]) -> list[tuple]:
+def _django_run(sql: str, params: Sequence[Any]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []

@@ -375,10 +375,10 @@ class RedisCounter:
                 tally.recovered += 1
                 self.batch_apply(batch_id, tally=tally)
                 self.batch_forget(batch_id)
-            batch_id = self.batch_claim()
-            if batch_id is not None:
-                self.batch_apply(batch_id, tally=tally)
-                self.batch_forget(batch_id)
+            claimed = self.batch_claim()
+            if claimed is not None:
+                self.batch_apply(claimed, tally=tally)
+                self.batch_forget(claimed)
         except REDIS_ERRORS as exc:
             logger.warning("Redis view counter unreachable, nothing flushed: %s", exc)
         return tally

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -34,7 +35,7 @@ def cache_forget_most_viewed() -> None:
 
 
 @pytest.fixture(autouse=True)
-def analytics_isolation(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def analytics_isolation(settings) -> Iterator[str]:
     """A Redis key prefix of the test's own, and no cached pages or most-viewed lists."""
     prefix = f"test-views-{uuid.uuid4().hex[:12]}"
     settings.ANALYTICS_REDIS_KEY_PREFIX = prefix
@@ -64,8 +65,8 @@ def beacon(
     *,
     user_agent: str = CHROME,
     ip: str = "203.0.113.7",
-    **headers: str,
-):  # type: ignore[no-untyped-def]
+    **headers: Any,
+):
     return client.post(
         BEACON_URL,
         data=json.dumps({"article": article_id}),

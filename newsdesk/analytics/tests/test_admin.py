@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 REPORT_URL = "/admin/analytics/reports/most-viewed/"
 
 
-def chart_url(page) -> str:  # type: ignore[no-untyped-def]
+def chart_url(page) -> str:
     return f"/admin/analytics/articles/{page.pk}/views/"
 
 
-def login(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
+def login(client: Client, user) -> Client:
     from wagtail.users.models import UserProfile
 
     profile = UserProfile.get_for_user(user)
@@ -34,10 +34,10 @@ def login(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def editor_of(homes, django_user_model):  # type: ignore[no-untyped-def]
+def editor_of(homes, django_user_model):
     """A newsroom user who may edit pages of one edition only."""
 
-    def make(code: str):  # type: ignore[no-untyped-def]
+    def make(code: str):
         group = Group.objects.create(name=f"Editors {code}")
         group.permissions.add(Permission.objects.get(codename="access_admin"))
         for codename in ("add_page", "change_page", "publish_page"):
@@ -52,7 +52,7 @@ def editor_of(homes, django_user_model):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def story(seed_article):  # type: ignore[no-untyped-def]
+def story(seed_article):
     ru = seed_article.get_translation(Locale.objects.get(language_code="ru"))
     kk = seed_article.get_translation(Locale.objects.get(language_code="kk"))
     today = almaty_today()

@@ -166,7 +166,7 @@ class TestRejected:
 
         request = rf.post(BEACON_URL, data=b"{}", content_type="application/json")
         request.META["CONTENT_LENGTH"] = str(views.MAX_BODY + 1)
-        request._stream = Unread()  # type: ignore[attr-defined]
+        request._stream = Unread()
         response = views.view_beacon(request)
         assert response.status_code == 413
         assert json.loads(response.content) == {"error": "too_large", "message": views.ERROR_TOO_LARGE}
@@ -283,7 +283,7 @@ class TestArticleMarkup:
 
 
 @pytest.mark.parametrize("method", ["TRACE", "POST", "PUT", "DELETE"])
-def test_the_health_check_answers_only_get_and_head(client, method: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_health_check_answers_only_get_and_head(client, method: str) -> None:
     response = client.generic(method, "/api/analytics/ping/")
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"

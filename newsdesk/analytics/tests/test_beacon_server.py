@@ -128,7 +128,7 @@ def test_stalled_bodies_do_not_take_every_thread(server: int) -> None:
         body = b'{"article": "x"}'
         answer = request(server, beacon_head(server, len(body)) + body, timeout=10)
         assert answer.startswith(b"HTTP/1.1 400 ")
-        assert json_of(answer)["message"] == views.ERROR_ARTICLE_ID  # type: ignore[index]
+        assert json_of(answer)["message"] == views.ERROR_ARTICLE_ID
         # The stalled ones were told why.
         statuses = {sock.recv(65536).split(b"\r\n", 1)[0] for sock in stalled}
         assert statuses == {b"HTTP/1.1 408 Request Timeout", b"HTTP/1.1 413 Request Entity Too Large"}

@@ -28,7 +28,7 @@ NOON = datetime(2026, 3, 10, 12, 0, 5, tzinfo=UTC)
 
 
 @pytest.fixture(params=["database", "redis"])
-def backend(request, settings) -> str:  # type: ignore[no-untyped-def]
+def backend(request, settings) -> str:
     if request.param == "redis":
         settings.ANALYTICS_REDIS_URL = request.getfixturevalue("require_redis")
     settings.ANALYTICS_VIEW_COUNTER = request.param
@@ -174,7 +174,7 @@ def test_postgresql_concurrent_transactions_count_exactly_the_ceiling(sections) 
 
 class TestInflationReport:
     @pytest.fixture
-    def flagged(self, seed_article, sections):  # type: ignore[no-untyped-def]
+    def flagged(self, seed_article, sections):
         hostile = article_publish(
             section=sections[("ru", "economy")], title="<script>alert(1)</script>", slug="hostile"
         )

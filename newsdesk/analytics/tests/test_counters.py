@@ -28,12 +28,12 @@ from newsdesk.core.readers import Reader, almaty_today
 pytestmark = pytest.mark.django_db
 
 
-def reader(n: int, day=None) -> Reader:  # type: ignore[no-untyped-def]
+def reader(n: int, day=None) -> Reader:
     return Reader(hash=f"{n:064x}", day=day or almaty_today())
 
 
 @pytest.fixture
-def two_articles(sections) -> list[ArticleRef]:  # type: ignore[no-untyped-def]
+def two_articles(sections) -> list[ArticleRef]:
     en = article_publish(section=sections[("en", "economy")], title="Tenge")
     ru = article_publish(section=sections[("ru", "economy")], title="Тенге")
     return [ArticleRef(id=en.pk, edition_id=en.locale_id), ArticleRef(id=ru.pk, edition_id=ru.locale_id)]
@@ -91,7 +91,7 @@ class TestDatabaseCounter:
 
 
 @pytest.fixture
-def redis_counter(require_redis, analytics_isolation) -> RedisCounter:  # type: ignore[no-untyped-def]
+def redis_counter(require_redis, analytics_isolation) -> RedisCounter:
     return RedisCounter(
         url=require_redis,
         prefix=analytics_isolation,
@@ -147,7 +147,7 @@ class TestRedisCounter:
         assert redis_counter.counts(article_ids=[en.id, ru.id]) == {en.id: 8, ru.id: 1}
         if killed_after == "apply_midway":
 
-            def dies_after_the_daily_rows(*, daily, totals):  # type: ignore[no-untyped-def]
+            def dies_after_the_daily_rows(*, daily, totals):
                 rows = [(a, e, connection.ops.adapt_datefield_value(d), v) for (a, e, d), v in daily.items()]
                 with connection.cursor() as cursor:
                     cursor.execute(*database_counter._rows(database_counter.DAILY_UPSERT, rows))
@@ -217,7 +217,7 @@ class TestRedisCounter:
         sizes: list[int] = []
         send = redis_counter._record_many
 
-        def slow_send(calls):  # type: ignore[no-untyped-def]
+        def slow_send(calls):
             sizes.append(len(calls))
             time.sleep(0.02)  # a round trip in progress: the other threads queue meanwhile
             return send(calls)
@@ -338,7 +338,7 @@ class TestGroupCommit:
 
         batches: list[int] = []
 
-        def apply(records):  # type: ignore[no-untyped-def]
+        def apply(records):
             batches.append(len(records))
             time.sleep(0.01)  # a transaction in progress: others queue meanwhile
             if any(record == "bad" for record in records):
@@ -350,7 +350,7 @@ class TestGroupCommit:
 
         def submit(record: object) -> None:
             try:
-                answers[record] = group.submit(record)  # type: ignore[arg-type]
+                answers[record] = group.submit(record)
             except ValueError as exc:
                 answers[record] = exc
 
@@ -371,10 +371,13 @@ class TestGroupCommit:
         from newsdesk.analytics.counters import GroupCommit
 
         writers = []
-        group = GroupCommit(
-            lambda records: writers.append(threading.current_thread()) or [(Outcome.REPEAT, 0)]
-        )
-        assert group.submit("only") == (Outcome.REPEAT, 0)  # type: ignore[arg-type]
+
+        def write(records: list[str]) -> list[tuple[Outcome, int]]:
+            writers.append(threading.current_thread())
+            return [(Outcome.REPEAT, 0)]
+
+        group = GroupCommit(write)
+        assert group.submit("only") == (Outcome.REPEAT, 0)
         assert writers == [threading.current_thread()]
 
     def test_records_queued_while_the_writer_waits_for_the_lock_join_its_batch(self) -> None:
@@ -389,14 +392,15 @@ class TestGroupCommit:
         batches: list[int] = []
 
         @contextlib.contextmanager
-        def write_lock():  # type: ignore[no-untyped-def]
+        def write_lock():
             with other_process:
                 yield
 
-        group = GroupCommit(
-            lambda records: batches.append(len(records)) or [(Outcome.COUNTED, r) for r in records],
-            lock=write_lock,
-        )
+        def write(records: list[int]) -> list[tuple[Outcome, int]]:
+            batches.append(len(records))
+            return [(Outcome.COUNTED, r) for r in records]
+
+        group = GroupCommit(write, lock=write_lock)
         threads = [threading.Thread(target=group.submit, args=(n,)) for n in range(20)]
         for thread in threads:
             thread.start()
@@ -416,7 +420,7 @@ class TestGroupCommit:
         monkeypatch.setattr(GroupCommit, "MAX_BATCH", 3)
         batches: list[int] = []
 
-        def apply(records):  # type: ignore[no-untyped-def]
+        def apply(records):
             batches.append(len(records))
             time.sleep(0.005)
             return [(Outcome.COUNTED, r) for r in records]
@@ -424,8 +428,7 @@ class TestGroupCommit:
         group = GroupCommit(apply)
         answers: dict[int, object] = {}
         threads = [
-            threading.Thread(target=lambda n=n: answers.__setitem__(n, group.submit(n)))  # type: ignore[misc]
-            for n in range(30)
+            threading.Thread(target=lambda n=n: answers.__setitem__(n, group.submit(n))) for n in range(30)
         ]
         for thread in threads:
             thread.start()
@@ -450,15 +453,17 @@ class TestGroupCommit:
             def __exit__(self, *exc: object) -> None:
                 return None
 
-        group = GroupCommit(lambda records: [(Outcome.COUNTED, r) for r in records], lock=FlakyLock)
+        group: GroupCommit[str, tuple[Outcome, str]] = GroupCommit(
+            lambda records: [(Outcome.COUNTED, r) for r in records], lock=FlakyLock
+        )
         try:
-            group.submit("first")  # type: ignore[arg-type]
+            group.submit("first")
         except OSError:
             pass
         else:  # pragma: no cover
             raise AssertionError("the lock error must reach its writer")
         result: list[object] = []
-        thread = threading.Thread(target=lambda: result.append(group.submit("second")))  # type: ignore[arg-type]
+        thread = threading.Thread(target=lambda: result.append(group.submit("second")))
         thread.start()
         thread.join(timeout=5)
         assert result == [(Outcome.COUNTED, "second")]

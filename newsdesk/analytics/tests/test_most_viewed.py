@@ -28,17 +28,17 @@ NOW = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 20)
 
 
-def article_publish(*, section, title, **fields):  # type: ignore[no-untyped-def]
+def article_publish(*, section, title, **fields):
     fields.setdefault("slug", slugify(title) or "article")
     return _article_publish(section=section, title=title, **fields)
 
 
-def views_on(article, day: date, views: int) -> None:  # type: ignore[no-untyped-def]
+def views_on(article, day: date, views: int) -> None:
     ArticleDailyViews.objects.create(article=article, edition_id=article.locale_id, day=day, views=views)
 
 
 @pytest.fixture
-def newsroom(sections):  # type: ignore[no-untyped-def]
+def newsroom(sections):
     politics = sections[("en", "politics")]
     a = article_publish(section=politics, title="Today's story")
     b = article_publish(section=politics, title="Yesterday's story")
@@ -55,13 +55,13 @@ def newsroom(sections):  # type: ignore[no-untyped-def]
     return {"a": a, "b": b, "c": c, "d": d, "ru": ru}
 
 
-def titles(articles) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(articles) -> list[str]:
     return [article.title for article in articles]
 
 
 class TestWindows:
     @pytest.fixture(autouse=True)
-    def at_six_in_almaty(self):  # type: ignore[no-untyped-def]
+    def at_six_in_almaty(self):
         with time_machine.travel(NOW, tick=False):
             yield
 

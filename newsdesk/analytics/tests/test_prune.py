@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def history(sections):  # type: ignore[no-untyped-def]
+def history(sections):
     article = article_publish(section=sections[("en", "society")], title="Long read")
     for day, views in [
         (date(2025, 1, 1), 5),

@@ -19,23 +19,23 @@ READ_ONLY = "GET, HEAD, OPTIONS"
 
 
 @pytest.fixture(autouse=True)
-def words_only(settings):  # type: ignore[no-untyped-def]
+def words_only(settings):
     settings.RELATED_EMBEDDER = "newsdesk.editions.analysis.embeddings.NullEmbedder"
 
 
 @pytest.fixture
-def article(sections):  # type: ignore[no-untyped-def]
+def article(sections):
     return article_publish(
         section=sections[("en", "economy")], title="Grain exports rise", paragraphs=["Grain."]
     )
 
 
-def public_paths(article) -> list[str]:  # type: ignore[no-untyped-def]
+def public_paths(article) -> list[str]:
     return [article.url, article.get_parent().url, "/en/", "/en/search/?q=grain", "/en/most-viewed/"]
 
 
 @pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "PATCH", "POST", "CONNECT", "PROPFIND"])
-def test_other_methods_are_refused_on_public_pages(client: Client, article, method: str) -> None:  # type: ignore[no-untyped-def]
+def test_other_methods_are_refused_on_public_pages(client: Client, article, method: str) -> None:
     for path in public_paths(article):
         response = client.generic(method, path)
         assert response.status_code == 405, (method, path)
@@ -43,7 +43,7 @@ def test_other_methods_are_refused_on_public_pages(client: Client, article, meth
         assert b"<html" not in response.content.lower()  # not the page (TRACE rendered it)
 
 
-def test_options_lists_only_what_is_allowed(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+def test_options_lists_only_what_is_allowed(client: Client, article) -> None:
     for path in public_paths(article):
         response = client.options(path)
         assert response.status_code == 200
@@ -51,13 +51,13 @@ def test_options_lists_only_what_is_allowed(client: Client, article) -> None:  #
         assert response.content == b""
 
 
-def test_reading_still_works(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+def test_reading_still_works(client: Client, article) -> None:
     for path in public_paths(article):
         assert client.get(path).status_code == 200
         assert client.head(path).status_code == 200
 
 
-def test_the_public_error_form_takes_a_post(client: Client, article) -> None:  # type: ignore[no-untyped-def]
+def test_the_public_error_form_takes_a_post(client: Client, article) -> None:
     path = f"/en/report-error/?article={article.pk}"
     assert client.options(path)["Allow"] == "GET, HEAD, POST, OPTIONS"
     assert client.post(path, {}).status_code == 400  # the form's answer, not the method's

@@ -149,7 +149,9 @@ class TestRedis:
             thread.join()
         assert allowed.count(True) == limit
         assert len(allowed) == THREADS * HITS_PER_THREAD
-        assert int(redis_limiter.client.get(redis_limiter.key(chain[0]))) == THREADS * HITS_PER_THREAD
+        stored = redis_limiter.client.get(redis_limiter.key(chain[0]))
+        assert stored is not None
+        assert int(stored) == THREADS * HITS_PER_THREAD
 
     def test_keys_expire_with_their_window(self, redis_limiter: RedisRateLimiter) -> None:
         now = datetime.now(UTC)

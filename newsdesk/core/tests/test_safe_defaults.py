@@ -185,12 +185,12 @@ class TestAdministrator:
 class TestWagtailUpdateCheck:
     MARKER = 'data-controller="w-upgrade'
 
-    def test_off_by_default(self, admin_client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    def test_off_by_default(self, admin_client: Client, settings) -> None:
         assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
         html = admin_client.get(reverse("wagtailadmin_home")).content.decode()
         assert self.MARKER not in html
 
-    def test_on_when_asked_for(self, admin_client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    def test_on_when_asked_for(self, admin_client: Client, settings) -> None:
         settings.WAGTAIL_ENABLE_UPDATE_CHECK = True
         html = admin_client.get(reverse("wagtailadmin_home")).content.decode()
         assert self.MARKER in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -100,7 +100,7 @@ class Reader:
         raw: bytes | str | None = None,
         **headers: str,
     ) -> Any:
-        extra = {"REMOTE_ADDR": self.ip, "HTTP_USER_AGENT": self.user_agent}
+        extra: dict[str, Any] = {"REMOTE_ADDR": self.ip, "HTTP_USER_AGENT": self.user_agent}
         if origin is not None:
             extra["HTTP_ORIGIN"] = origin
         extra.update({f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()})
@@ -120,7 +120,7 @@ def message(constant: Any, language: str = "en") -> str:
         return str(constant)
 
 
-def _user(django_user_model: Any, username: str, *, groups: list[Group] = (), **fields: Any) -> Any:  # type: ignore[assignment]
+def _user(django_user_model: Any, username: str, *, groups: Sequence[Group] = (), **fields: Any) -> Any:
     user = django_user_model.objects.create_user(
         username=username, email=f"{username}@newsroom.test", password="pass", **fields
     )

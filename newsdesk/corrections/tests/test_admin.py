@@ -29,7 +29,7 @@ RESULTS = "/admin/error-reports/results/"
 BULK = "/admin/error-reports/bulk/"
 
 
-def submit(article, reader: str = "r1", **fields: str) -> ErrorReport:  # type: ignore[no-untyped-def]
+def submit(article, reader: str = "r1", **fields: str) -> ErrorReport:
     data = {
         "article": article.pk,
         "selected_text": "metres",
@@ -43,20 +43,20 @@ def submit(article, reader: str = "r1", **fields: str) -> ErrorReport:  # type: 
     ).report
 
 
-def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
+def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def soup_of(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
+def soup_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.content.decode(), "html.parser")
 
 
 DENIED = gettext_lazy("Sorry, you do not have permission to access this area.")
 
 
-def assert_refused(response) -> None:  # type: ignore[no-untyped-def]
+def assert_refused(response) -> None:
     """Wagtail's answer to PermissionDenied in the admin: back to the dashboard, with a message
     (a plain 403 for XMLHttpRequest)."""
     assert response.status_code == 302, response.status_code

@@ -22,7 +22,7 @@ from .conftest import API_URL, Reader, message, payload
 pytestmark = pytest.mark.django_db
 
 
-def error_of(response) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+def error_of(response) -> tuple[str, str, str]:
     body = response.json()
     return body["error"], body["message"], body["field"]
 

@@ -17,7 +17,7 @@ from newsdesk.corrections.services import correction_note_create, correction_not
 pytestmark = pytest.mark.django_db
 
 
-def soup_of(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
+def soup_of(response) -> BeautifulSoup:
     assert response.status_code == 200
     return BeautifulSoup(response.content.decode(), "html.parser")
 
@@ -33,7 +33,7 @@ class TestHint:
         assert hint.select_one("a")["href"] == f"/en/report-error/?article={article.pk}"
         assert soup.select_one('script[type="module"]')["src"].endswith("corrections/error-report.js")
         assert soup.select_one('link[href$="corrections/error-report.css"]') is not None
-        strings = json.loads(soup.select_one("#error-report-strings").string)
+        strings = json.loads(soup.select_one("#error-report-strings").get_text())
         assert strings["title"] == "Report an error" and strings["send"] == "Send"
         # Cached whole for every reader: no CSRF token, no cookie (PITFALLS 2 and 10).
         assert "csrfmiddlewaretoken" not in html
@@ -41,7 +41,7 @@ class TestHint:
 
     def test_the_script_speaks_the_editions_language(self, ru_article, client: Client) -> None:
         soup = soup_of(client.get(ru_article.url))
-        strings = json.loads(soup.select_one("#error-report-strings").string)
+        strings = json.loads(soup.select_one("#error-report-strings").get_text())
         assert strings["send"] == "Отправить"
         assert strings["title"] == "Сообщить об ошибке"
         assert (
@@ -80,7 +80,7 @@ class TestCorrectionNotes:
         with time_machine.travel(NOTE_TIME, tick=False):
             correction_note_create(article=article, text="Fixed the figure.", user=chief_editor)
         soup = soup_of(client.get(article.url))
-        blocks = [json.loads(s.string) for s in soup.select('script[type="application/ld+json"]')]
+        blocks = [json.loads(s.get_text()) for s in soup.select('script[type="application/ld+json"]')]
         data = next(block for block in blocks if block.get("correction"))
         assert data["@type"] == "NewsArticle"
         assert data["@id"] == data["url"] == article.get_full_url()
@@ -102,14 +102,16 @@ class TestCorrectionNotes:
         assert all(
             "alert(" not in (s.string or "") or s.get("type") == "application/ld+json" for s in scripts
         )
-        data = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+        data = json.loads(soup.select_one('script[type="application/ld+json"]').get_text())
         assert data["correction"][0]["text"] == text
         assert soup.select_one(".correction-note").get_text().endswith(text)
 
     def test_no_notes_no_markup(self, article, client: Client) -> None:
         soup = soup_of(client.get(article.url))
         assert soup.select(".correction-notes") == []
-        assert not [s for s in soup.select('script[type="application/ld+json"]') if "correction" in s.string]
+        assert not [
+            s for s in soup.select('script[type="application/ld+json"]') if "correction" in s.get_text()
+        ]
 
     def test_a_new_note_purges_the_cached_page(
         self, article, client: Client, chief_editor, django_capture_on_commit_callbacks

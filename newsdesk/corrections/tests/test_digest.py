@@ -33,7 +33,7 @@ SMTP_DOWN = {
 }
 
 
-def report(article, n: int, **fields: str) -> ErrorReport:  # type: ignore[no-untyped-def]
+def report(article, n: int, **fields: str) -> ErrorReport:
     data = {"article": article.pk, "selected_text": f"word{n}", "comment": f"comment {n}", **fields}
     return error_report_submit(
         article=article, data=error_report_input_clean(data=data), reporter_hash=f"reader{n}"
@@ -41,7 +41,7 @@ def report(article, n: int, **fields: str) -> ErrorReport:  # type: ignore[no-un
 
 
 @pytest.fixture
-def newsroom(editor_en, editor_ru, chief_editor, reporter, django_user_model):  # type: ignore[no-untyped-def]
+def newsroom(editor_en, editor_ru, chief_editor, reporter, django_user_model):
     django_user_model.objects.create_user(username="no_mail", email="", password="x").groups.set(
         editor_en.groups.all()
     )

@@ -17,11 +17,11 @@ from .conftest import message
 pytestmark = pytest.mark.django_db
 
 
-def form_url(article, language: str = "en") -> str:  # type: ignore[no-untyped-def]
+def form_url(article, language: str = "en") -> str:
     return f"/{language}/report-error/?article={article.pk}"
 
 
-def errors_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def errors_of(response) -> list[str]:
     soup = BeautifulSoup(response.content.decode(), "html.parser")
     return [li.get_text() for li in soup.select(".errorlist li")]
 

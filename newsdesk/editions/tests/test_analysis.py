@@ -155,4 +155,3 @@ def test_latin_key_joins_spellings_of_a_name() -> None:
     assert latin_key("Тоқаев") == latin_key("Токаев") == latin_key("Tokayev")
     assert latin_key("Путин") == latin_key("Putin")
     assert latin_key("Назарбаев") != latin_key("Тоқаев")
-

@@ -6,7 +6,7 @@ inside `migrate`; a database without such vectors (a new site) enqueues nothing.
 from django.db import migrations
 
 
-def reanalyse(apps, schema_editor):  # type: ignore[no-untyped-def]
+def reanalyse(apps, schema_editor):
     vectors = apps.get_model("related", "ArticleVector").objects.using(schema_editor.connection.alias)
     languages = sorted(set(vectors.filter(language__in=["ru", "kk"]).values_list("language", flat=True)))
     if not languages:

@@ -6,7 +6,7 @@ from newsdesk.related.index_store import index_drop_all
 
 
 @pytest.fixture(autouse=True)
-def words_only(settings):  # type: ignore[no-untyped-def]
+def words_only(settings):
     """Relevant news from words alone, so these tests never wait for the e5 model; the
     model's own tests (test_embeddings.py) opt back in."""
     settings.RELATED_EMBEDDER = "newsdesk.editions.analysis.embeddings.NullEmbedder"

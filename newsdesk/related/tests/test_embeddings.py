@@ -30,7 +30,7 @@ def test_cache_returns_the_same_vectors_without_the_model(tmp_path) -> None:
     class Counting:
         calls = 0
 
-        def embed(self, texts):  # type: ignore[no-untyped-def]
+        def embed(self, texts):
             Counting.calls += 1
             return np.ones((len(texts), DIMENSIONS), dtype=np.float32)
 

@@ -6,7 +6,7 @@ fast on a large site; a database without Russian documents (a new site) enqueues
 from django.db import migrations
 
 
-def reanalyse(apps, schema_editor):  # type: ignore[no-untyped-def]
+def reanalyse(apps, schema_editor):
     documents = apps.get_model("newsdesk_search", "SearchDocument").objects.using(schema_editor.connection.alias)
     if not documents.filter(language="ru").exists():
         return

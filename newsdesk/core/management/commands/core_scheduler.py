@@ -7,7 +7,7 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         "every SCHEDULER_INTERVAL_SECONDS until stopped."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run every job once and exit.")
 
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:

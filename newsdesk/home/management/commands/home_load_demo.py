@@ -1,7 +1,7 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsdesk.home.services import DEMO_CONTENT, demo_content_load
 
@@ -9,7 +9,7 @@ from newsdesk.home.services import DEMO_CONTENT, demo_content_load
 class Command(BaseCommand):
     help = "Create the three editions' page tree and load the demo articles (idempotent)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", type=Path, default=DEMO_CONTENT, help="Stories file (JSON).")
 
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
