@@ -124,7 +124,8 @@ def test_stalled_bodies_do_not_take_every_thread(server: int) -> None:
         answer = request(server, ping(server), timeout=10)
         assert answer.startswith(b"HTTP/1.1 200 ")
         # Each thread a stalled client holds is back after READ_SECONDS.
-        assert time.monotonic() - started < 2 * READ_SECONDS + 1.5
+        # Well inside the 10 s the old code took; generous for a loaded 2-core CI machine.
+        assert time.monotonic() - started < 2 * READ_SECONDS + 4
         body = b'{"article": "x"}'
         answer = request(server, beacon_head(server, len(body)) + body, timeout=10)
         assert answer.startswith(b"HTTP/1.1 400 ")
