@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/analytics/", include("newsdesk.analytics.urls")),
     path("api/corrections/", include("newsdesk.corrections.urls")),
     path("api/search/", include("newsdesk.search.urls")),
+    # robots.txt, sitemaps and the apps' API (/api/v2/).
+    path("", include("newsdesk.syndication.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -33,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include("newsdesk.analytics.edition_urls")),
     path("", include("newsdesk.corrections.edition_urls")),
     path("", include("newsdesk.search.edition_urls")),
+    path("", include("newsdesk.syndication.edition_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "newsdesk.corrections",
     "newsdesk.related",
     "newsdesk.search",
+    "newsdesk.syndication",
     "newsdesk.home",
     # Wagtail
     "wagtail.contrib.forms",
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: a cached feed answers If-None-Match/If-Modified-Since with 304.
+    "newsdesk.syndication.middleware.FeedConditionalGetMiddleware",
     "newsdesk.core.middleware.PublicPageCacheUpdateMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsdesk.core.middleware.EditionLocaleMiddleware",
@@ -382,3 +387,37 @@ if env.str("OPENSEARCH_URL", default=""):
             "INDEX": env.str("OPENSEARCH_INDEX", default="newsdesk"),
         }
     }
+
+# --- Syndication: feeds, sitemaps, structured data, API, push (issue 10) ----------------
+# Each part adds its variables below its own comment line.
+# [feeds]
+# Items in each RSS/Atom/full-text feed (the latest live articles).
+SYNDICATION_FEED_ITEMS = env.int("SYNDICATION_FEED_ITEMS", default=50)
+# [sitemaps]
+# URLs per sitemap file (sitemaps.org allows 50,000; 2,000 render in ~160 ms, docs/syndication.md).
+SITEMAP_PAGE_SIZE = env.int("SITEMAP_PAGE_SIZE", default=2_000)
+# [structured data]
+# [api]
+# The apps' JSON API (/api/v2/): largest page a client may ask for (`?limit=`), and how long a
+# response is kept in the "default" cache and by clients (every publish/unpublish drops it).
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=50)
+WAGTAILAPI_LIMIT_MAX = API_MAX_PAGE_SIZE
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=60)
+# Renditions of an article's listing image in the API, as Wagtail filter specs.
+API_RENDITIONS = env.list("API_RENDITIONS", default=["fill-480x270", "width-800", "width-1200"])
+# [push]
+# WebSub hubs and IndexNow endpoints pinged after each publish (comma-separated http(s) URLs).
+# Empty by default: nothing leaves the machine unless an operator sets them.
+SYNDICATION_WEBSUB_HUBS = env.list("SYNDICATION_WEBSUB_HUBS", default=[])
+SYNDICATION_INDEXNOW_ENDPOINTS = env.list("SYNDICATION_INDEXNOW_ENDPOINTS", default=[])
+# IndexNow key (8-128 of a-z A-Z 0-9 -), served at /<key>.txt; IndexNow is skipped without it.
+SYNDICATION_INDEXNOW_KEY = env.str("SYNDICATION_INDEXNOW_KEY", default="")
+# Per request: seconds to connect and to wait for the answer; attempts per endpoint and the
+# first retry delay (doubled after each failure).
+SYNDICATION_PUSH_CONNECT_TIMEOUT = env.float("SYNDICATION_PUSH_CONNECT_TIMEOUT", default=3.0)
+SYNDICATION_PUSH_READ_TIMEOUT = env.float("SYNDICATION_PUSH_READ_TIMEOUT", default=10.0)
+SYNDICATION_PUSH_MAX_ATTEMPTS = env.int("SYNDICATION_PUSH_MAX_ATTEMPTS", default=4)
+SYNDICATION_PUSH_RETRY_SECONDS = env.int("SYNDICATION_PUSH_RETRY_SECONDS", default=60)
+# [copy attribution]
+# A reader who copies more than this many characters of an article body gets a source line.
+SYNDICATION_COPY_ATTRIBUTION_CHARS = env.int("SYNDICATION_COPY_ATTRIBUTION_CHARS", default=300)
