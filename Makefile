@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-scale lint format check lock install install-dev chromium clean bench-views evaluate bench-search
+.PHONY: run test test-scale lint format check lock install install-dev chromium clean bench-views evaluate bench-search bench-syndication
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -86,3 +86,7 @@ evaluate: install-dev
 ## bench-search: relevant news and search at 100,000 articles (issue 5)
 bench-search: install-dev
 	$(PY) benchmarks/bench_search.py
+
+## bench-syndication: sitemaps, Google News sitemap and feed at 100,000 articles (issue 10)
+bench-syndication: install-dev
+	$(PY) benchmarks/bench_syndication.py
