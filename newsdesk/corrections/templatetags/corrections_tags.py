@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -73,17 +74,19 @@ def json_ld(data: object) -> SafeString:
 def correction_notes(page: Any) -> dict[str, Any]:
     """Public correction notes under the article, and the same in schema.org terms.
 
-    The NewsArticle node carries the page's canonical URL as its @id, so it merges with
-    any other NewsArticle description of the page a crawler finds.
+    The NewsArticle node carries the article's @id, so it merges with the article's own
+    NewsArticle description.
     """
     notes = correction_notes_for_article(article=page)
     if not notes:
         return {"notes": []}
-    url = page.get_full_url()
+    # The same node as the article's own JSON-LD (syndication.structured_data): the public
+    # address on PUBLIC_BASE_URL, "#article" as its @id, so crawlers merge the two.
+    url = settings.PUBLIC_BASE_URL.rstrip("/") + page.url
     structured = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "@id": url,
+        "@id": f"{url}#article",
         "url": url,
         "headline": page.title,
         "correction": [

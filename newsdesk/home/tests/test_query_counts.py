@@ -24,7 +24,10 @@ from newsdesk.related.services import related_rebuild
 
 # An article page: its own page, relevant news, most viewed, the edition switcher, the
 # navigation and the corrections notes.
-ARTICLE_QUERIES = 31
+# Structured data and OpenGraph (issue 10) add 4: the section, the published translations,
+# the listing photo and its three large renditions; tags and authors are prefetched once and
+# reused by the byline and the tag list.
+ARTICLE_QUERIES = 35
 # A section page of 20 teasers, each with a listing photo (renditions prefetched).
 SECTION_QUERIES = 20
 # An edition's front page: lead, latest, one block per section, most viewed.
