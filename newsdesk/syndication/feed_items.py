@@ -197,4 +197,11 @@ def article_body_html(*, article: ArticlePage, images: Mapping[int, FeedImage]) 
                     value.get("attribution", ""),
                 )
             )
-    return nh3.clean("".join(parts))
+    return nh3.clean("".join(parts), attribute_filter=_absolute_links)
+
+
+def _absolute_links(element: str, attribute: str, value: str) -> str:
+    """Links and images inside the text point at our site from wherever the feed is read."""
+    if attribute in ("href", "src") and value.startswith("/") and not value.startswith("//"):
+        return absolute_url(value)
+    return value

@@ -177,6 +177,20 @@ def test_full_text_feed_has_clean_body_and_images(client: Client, sections) -> N
     assert FEED_IMAGE_RENDITION in second.enclosures[0].href
 
 
+def test_full_text_links_to_our_pages_are_absolute(client: Client, sections) -> None:
+    earlier = article_publish(section=sections[("en", "world")], title="Earlier story")
+    article_publish(
+        section=sections[("en", "world")],
+        title="Follow-up",
+        paragraphs=[
+            f'See <a linktype="page" id="{earlier.pk}">the earlier story</a> and <a href="/en/">home</a>.'
+        ],
+    )
+    entry = entry_titled(parse(client.get("/en/feeds/full-text/")), "Follow-up")
+    tree = lxml.html.fragment_fromstring(entry.content[0].value, create_parent="div")
+    assert tree.xpath("//a/@href") == [f"http://127.0.0.1:8000{earlier.url}", "http://127.0.0.1:8000/en/"]
+
+
 def test_conditional_get_answers_304(client: Client, seed_article) -> None:
     for url in ("/en/feeds/rss/", "/en/feeds/atom/", "/en/feeds/full-text/", "/en/feeds/politics/rss/"):
         first = client.get(url)
