@@ -215,3 +215,49 @@ def test_publishing_queues_no_wagtail_index_work_when_our_engine_serves_search(s
     queued = queued_tasks()[before:]
     assert "insert_or_update_object_task" not in queued
     assert "related_refresh_task" in queued
+
+
+@pytest.fixture
+def purges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every emptying of the page cache, whatever the cache backend."""
+    from django.core.cache import caches
+
+    seen: list[str] = []
+    cache = caches["pages"]
+    name = "delete_pattern" if hasattr(cache, "delete_pattern") else "clear"
+    original = getattr(cache, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        seen.append(name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cache, name, counted)
+    return seen
+
+
+def test_a_publish_purges_the_page_cache_once(sections: dict, purges: list[str]) -> None:
+    article_publish(section=sections[("en", "world")], title="One purge", paragraphs=["Text."])
+    assert len(purges) == 1
+
+
+def test_moving_a_section_purges_once_and_analyses_no_text(
+    desk: Desk, admin_client: Client, purges: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.search import services as search_services
+
+    analysed: list[int] = []
+
+    def fields(**kwargs: object) -> dict[str, str]:
+        analysed.append(1)
+        return {}
+
+    monkeypatch.setattr(search_services, "search_document_fields", fields)
+    old_url = desk.target.url
+    response = admin_client.post(
+        f"/admin/pages/{desk.politics.pk}/move/{desk.politics.get_parent().pk}/confirm/"
+    )
+    assert response.status_code == 302
+    assert analysed == []
+    assert len(purges) <= 2  # the section's own move (core), then its articles' one batch
+    assert SearchDocument.objects.get(pk=desk.target.pk).section_id == desk.politics.pk
+    assert ArticlePage.objects.get(pk=desk.target.pk).url == old_url

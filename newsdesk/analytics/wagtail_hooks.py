@@ -12,7 +12,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.editions.selectors import editions_for_user
+from newsdesk.core.editors import editions_for_user
 
 from . import admin_urls
 from .admin_views import REPORT_PERMISSION

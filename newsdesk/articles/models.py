@@ -214,6 +214,9 @@ class ArticlePage(Page):
             heading=_("Publication"),
         ),
     ]
+    # Its changes reach every consumer and then the page cache through `article_changed`
+    # (articles.services), not through core's generic page purge.
+    announces_changes = True
     # Wagtail's own index is written only when Wagtail's engine serves the search page; our
     # engine keeps its documents in step itself (docs/article-changes.md).
     search_auto_update = settings.SEARCH_ENGINE == "wagtail"

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -31,8 +32,10 @@ def section_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A moved section moves its articles' addresses; their documents keep their section."""
     from .models import ArticlePage
 
-    for article_id in ArticlePage.objects.child_of(instance).values_list("pk", flat=True):
-        article_change_announce_on_commit(article_id=article_id, change=ARTICLE_MOVED)
+    # One transaction, so that its articles are announced (and pages purged) as one batch.
+    with transaction.atomic():
+        for article_id in ArticlePage.objects.child_of(instance).values_list("pk", flat=True):
+            article_change_announce_on_commit(article_id=article_id, change=ARTICLE_MOVED)
 
 
 def article_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -148,7 +148,9 @@ class PublicPageCacheUpdateMiddleware(UpdateCacheMiddleware):
     def process_response(  # type: ignore[override]
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if is_signed_in(request):
+        # Only public pages: reading request.user loads the session, which the beacon and the
+        # other /api/ endpoints never need.
+        if is_cacheable_path(request) and is_signed_in(request):
             # An editor's view of a page (userbar, previews, drafts in listings) is theirs
             # alone: never stored here, never by a shared cache in front of us.
             patch_cache_control(response, private=True)

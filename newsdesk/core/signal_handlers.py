@@ -11,8 +11,12 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from .services import page_cache_purge_on_commit
 
 
-def page_changed(sender: Any, **kwargs: Any) -> None:
-    page_cache_purge_on_commit(reason="page")
+def page_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # Articles announce their changes and purge once their consumers are in step
+    # (`announces_changes`); a purge here too would empty the cache twice per publish.
+    page_class = instance.specific_class if sender is Page else sender
+    if not getattr(page_class, "announces_changes", False):
+        page_cache_purge_on_commit(reason="page")
 
 
 def connect() -> None:

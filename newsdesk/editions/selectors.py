@@ -4,9 +4,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
-# Moved to core (issue 15): who works on which edition is one rule, newsdesk/core/editors.py.
-from newsdesk.core.editors import editions_for_user  # noqa: F401
-
 from .models import Edition
 
 

@@ -22,7 +22,10 @@ def article_synced(sender: Any, *, article_id: int, change: str, document: Any, 
             related_refill_task.enqueue(article_ids=holders)
         return
     if change == ARTICLE_MOVED:
+        # The section bonus reads the new section at the next scoring; a moved section must
+        # not queue a refresh for each of its articles.
         related_section_move(document=document)
+        return
     related_refresh_task.enqueue(article_id=article_id)
 
 

@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from newsdesk.editions.selectors import editions_for_user
+from newsdesk.core.editors import editions_for_user
 
 from . import admin_views
 

@@ -57,6 +57,11 @@ def search_document_sync(*, article_id: int, document: ArticleDocument | None) -
         search_document_write(document=document)
 
 
+def search_document_section_move(*, document: ArticleDocument) -> None:
+    """A moved article's document takes its new section (the section filter reads it)."""
+    SearchDocument.objects.filter(pk=document.article_id).update(section_id=document.section_id)
+
+
 def search_document_update(*, article_id: int) -> SearchDocument | None:
     """Index a live article, or drop it from the index if it is not live any more."""
     document = article_document_get(article_id=article_id)

@@ -168,9 +168,6 @@ class EditionFeed(Feed):
     def item_link(self, item: FeedItem) -> str:
         return item.link
 
-    def item_guid(self, item: FeedItem) -> str:
-        return item.link
-
     def item_description(self, item: FeedItem) -> str:
         return item.lead
 

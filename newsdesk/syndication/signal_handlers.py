@@ -27,9 +27,12 @@ def _api_forget(_reasons: list[str]) -> None:
     api_cache_forget()
 
 
-def site_changed(sender: Any, **kwargs: Any) -> None:
-    """Sections, homes and editions are in the API too: its cache goes after the commit."""
-    on_commit_batched(_api_forget, "site")
+def site_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Sections, homes and editions are in the API too: its cache goes after the commit.
+    Articles are left to `article_changed`, which already drops it."""
+    page_class = instance.specific_class if sender is Page else sender
+    if not getattr(page_class, "announces_changes", False):
+        on_commit_batched(_api_forget, "site")
 
 
 def connect() -> None:

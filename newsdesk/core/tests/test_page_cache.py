@@ -113,10 +113,28 @@ def test_a_page_with_a_csrf_token_is_not_stored(client: Client, article) -> None
     assert page_cache_entries() == 0
 
 
+def test_a_response_that_set_a_csrf_token_is_not_stored(rf, article) -> None:
+    from django.http import HttpResponse
+
+    from newsdesk.core.middleware import PublicPageCacheUpdateMiddleware
+
+    middleware = PublicPageCacheUpdateMiddleware(lambda request: HttpResponse())
+    request = rf.get(article.url)
+    request._cache_update_cache = True
+    response = HttpResponse("page")
+    assert middleware._should_update_cache(request, response)
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # the page called get_token()
+    assert not middleware._should_update_cache(request, response)
+
+
 def test_search_pages_are_never_cached(client: Client, article) -> None:
     client.get("/en/search/", {"q": "grain"})
     status, queries = queries_made(client, "/en/search/?q=grain")
     assert status == 200 and queries > 0
+    assert page_cache_entries() == 0
+    # The bare search page (no parameters) is kept out by its path alone.
+    client.get("/en/search/")
+    assert queries_made(client, "/en/search/")[1] > 0
     assert page_cache_entries() == 0
 
 
