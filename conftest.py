@@ -120,3 +120,15 @@ def page_in_browser(browser):  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def live_server(live_server):  # type: ignore[no-untyped-def]
+    """pytest-django's live server with the page cache in front, as `newsdesk/wsgi.py` has it."""
+    from newsdesk.core.pagecache.layer import PageCacheMiddleware
+
+    httpd = live_server.thread.httpd
+    original = httpd.get_app()
+    httpd.set_app(PageCacheMiddleware(original))
+    yield live_server
+    httpd.set_app(original)

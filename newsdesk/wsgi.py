@@ -6,7 +6,12 @@ from django.core.wsgi import get_wsgi_application
 # without DJANGO_SECRET_KEY: never a key someone else knows. `make run` names the dev settings.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings.production")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Anonymous reads of cached pages are answered in front of Django (docs/caching.md).
+from newsdesk.core.pagecache.layer import PageCacheMiddleware  # noqa: E402
+
+application = PageCacheMiddleware(django_application)
 
 # Build before the first request what its reader would otherwise wait for: the crawler
 # matcher compiles about 1,500 patterns (a second of CPU per web process), and the language

@@ -25,6 +25,7 @@ from django_tasks.backends.dummy import DummyBackend
 from newsdesk.analytics.models import ArticleDailyViews
 from newsdesk.articles.models import ArticlePage, SectionPage
 from newsdesk.articles.tests.factories import article_publish
+from newsdesk.core.pagecache.testing import PageCacheClient
 from newsdesk.core.timezone import to_almaty
 from newsdesk.editions.models import Edition
 from newsdesk.related.models import ArticleVector, RelatedArticle
@@ -106,16 +107,18 @@ def read(client: Client, url: str) -> str:
 
 def warm(desk: Desk) -> dict[str, str]:
     """Every page read once by an anonymous reader (so the page cache holds it), showing the target."""
-    client = Client()
+    client = PageCacheClient()
     pages = {name: read(client, url) for name, url in reader_pages(desk).items()}
     for name, html in pages.items():
         assert desk.target.url in html, f"before the change, {name} shows the article"
+        if name != "search":  # search pages are never cached
+            assert client.get(reader_pages(desk)[name])["X-Cache"] == "hit", name
     assert RelatedArticle.objects.filter(article=desk.sibling, related=desk.target).exists()
     return pages
 
 
 def assert_gone(desk: Desk, url: str) -> None:
-    client = Client()
+    client = PageCacheClient()
     for name, page_url in reader_pages(desk).items():
         html = read(client, page_url)
         assert url not in html, f"{name} still shows the article"
@@ -166,7 +169,7 @@ def test_move_to_another_section_in_the_admin(desk: Desk, admin_client: Client) 
     new_url = ArticlePage.objects.get(pk=desk.target.pk).url
     assert new_url.startswith(desk.economy.url) and new_url != old_url
 
-    client = Client()
+    client = PageCacheClient()
     for name, page_url in reader_pages(desk).items():
         html = read(client, page_url)
         assert old_url not in html, f"{name} still links the old address"
@@ -188,15 +191,15 @@ def test_purge_waits_for_the_commit_and_a_rollback_changes_nothing(desk: Desk) -
         article.unpublish()
         # Inside the transaction nothing outside the database has changed yet.
         assert SearchDocument.objects.filter(pk=article.pk).exists()
-        assert url in read(Client(), "/en/")  # still served from the page cache
+        assert url in read(PageCacheClient(), "/en/")  # still served from the page cache
         raise RuntimeError("the editor's request failed")
     assert ArticlePage.objects.get(pk=article.pk).live
     assert SearchDocument.objects.filter(pk=article.pk).exists()
-    assert url in read(Client(), "/en/search/?q=volcano")
+    assert url in read(PageCacheClient(), "/en/search/?q=volcano")
 
     with transaction.atomic():
         ArticlePage.objects.get(pk=article.pk).unpublish()
-        assert url in read(Client(), "/en/")  # not purged before the commit
+        assert url in read(PageCacheClient(), "/en/")  # not purged before the commit
     assert_gone(desk, url)
 
 
@@ -205,8 +208,8 @@ def test_editing_an_edition_purges_its_pages(desk: Desk) -> None:
     edition = Edition.objects.get(locale__language_code="en")
     edition.copyright_notice = "Copying needs the written consent of Newsdesk Ltd, 2026."
     edition.save()
-    assert "written consent of Newsdesk Ltd" in read(Client(), "/en/")
-    assert "written consent of Newsdesk Ltd" in read(Client(), desk.sibling.url)
+    assert "written consent of Newsdesk Ltd" in read(PageCacheClient(), "/en/")
+    assert "written consent of Newsdesk Ltd" in read(PageCacheClient(), desk.sibling.url)
 
 
 def test_publishing_queues_no_wagtail_index_work_when_our_engine_serves_search(sections: dict) -> None:
@@ -219,19 +222,17 @@ def test_publishing_queues_no_wagtail_index_work_when_our_engine_serves_search(s
 
 @pytest.fixture
 def purges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every emptying of the page cache, whatever the cache backend."""
-    from django.core.cache import caches
+    """Every purge of the page cache (a batch of URLs or everything), whatever the backend."""
+    from newsdesk.core.pagecache.store import PageStore
 
     seen: list[str] = []
-    cache = caches["pages"]
-    name = "delete_pattern" if hasattr(cache, "delete_pattern") else "clear"
-    original = getattr(cache, name)
+    original = PageStore.mark_purged
 
-    def counted(*args: object, **kwargs: object) -> object:
-        seen.append(name)
-        return original(*args, **kwargs)
+    def counted(self: PageStore) -> None:
+        seen.append("purge")
+        original(self)
 
-    monkeypatch.setattr(cache, name, counted)
+    monkeypatch.setattr(PageStore, "mark_purged", counted)
     return seen
 
 

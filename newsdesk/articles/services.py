@@ -2,7 +2,13 @@ import logging
 
 from django.utils import timezone
 
-from newsdesk.core.services import on_commit_batched, page_cache_purge
+from newsdesk.core.services import (
+    EVERYTHING,
+    PurgeTarget,
+    on_commit_batched,
+    page_cache_purge_batch,
+    page_cache_purge_on_commit,
+)
 
 from .documents import article_document_get
 from .models import ArticlePage
@@ -48,9 +54,10 @@ def article_change_announce_on_commit(*, article_id: int, change: str) -> None:
 
 
 def _announce(changes: list[tuple[int, str]]) -> None:
-    for article_id, change in changes:
-        article_changes_announce(article_id=article_id, change=change)
-    page_cache_purge()
+    # Every app's purge (syndication's feeds, ours below) in one batch, after the consumers.
+    with page_cache_purge_batch():
+        for article_id, change in changes:
+            article_changes_announce(article_id=article_id, change=change)
 
 
 def article_changes_announce(*, article_id: int, change: str) -> None:
@@ -65,3 +72,33 @@ def article_changes_announce(*, article_id: int, change: str) -> None:
     ):
         if isinstance(result, Exception):
             logger.error("article %s %s: %r failed", article_id, change, receiver, exc_info=result)
+    page_cache_purge_on_commit(
+        article_purge_targets(article_id=article_id, change=change, listed=document is not None),
+        reason=f"article {article_id} {change}",
+    )
+
+
+def article_purge_targets(*, article_id: int, change: str, listed: bool) -> list[PurgeTarget]:
+    """The pages of ours that show the article: its own, its section's (with `?page=N`), its
+    edition's front page, its tags' pages.
+
+    A withdrawal (unpublish, expiry, delete) or a move purges every page besides: the article
+    can be in any page's most viewed block or relevant news, in any edition's language switcher,
+    and a move leaves no trace of its old address (docs/caching.md, "Withdrawn means gone").
+    """
+    article = ArticlePage.objects.filter(pk=article_id).first()
+    targets = [] if change == ARTICLE_PUBLISHED and listed else [EVERYTHING]
+    if article is None:
+        return targets
+    url = article.get_url(None)
+    if url:
+        targets.append(PurgeTarget(url))
+    section = article.get_parent()
+    home = article.get_ancestors().filter(depth=2).first()  # the edition's front page
+    if section is not None and (section_url := section.get_url(None)):
+        targets.append(PurgeTarget(section_url, listing=True))
+    if home is not None and (home_url := home.get_url(None)):
+        targets.append(PurgeTarget(home_url, listing=True))
+        tags = article.tags.values_list("slug", flat=True)
+        targets += [PurgeTarget(f"{home_url}tags/{slug}/", listing=True) for slug in tags]
+    return targets

@@ -1,103 +1,47 @@
-"""Whole-page cache for anonymous readers, and the HTTP methods public pages answer.
+"""Cache-Control for public pages, the HTTP methods they answer, and unknown editions.
 
-Django's cache middleware, pointed at the "pages" cache alias so that publishing can purge
-exactly the cached pages (`core.services.page_cache_purge`) without touching other cached
-values. Paths of the newsroom and of per-reader endpoints are never cached.
-
-The cache must not be floodable (issue 15, shared/PITFALLS.md item 13): every distinct key
-is an entry, and a full cache evicts real article pages. So tracking parameters and cookies
-are left out of the key, query parameters no page reads are never stored, search result
-pages (a new URL per query) are not cached at all, and signed-in editors are neither served
-nor stored.
+The page cache itself sits in front of Django (`core.pagecache`, wrapped in `newsdesk/wsgi.py`):
+it stores a response only if this middleware marked it `public`. Paths of the newsroom and of
+per-reader endpoints, search pages and query strings no page reads are never marked.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import cast
-from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
-from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
 
-UNCACHED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/api/")
+from .pagecache.keys import (
+    TRACKING_PARAMETERS,
+    UNCACHED_PREFIXES,
+    is_tracking_parameter,
+    path_is_cacheable,
+    query_is_cacheable,
+    query_without_tracking,
+)
+
+__all__ = [
+    "TRACKING_PARAMETERS",
+    "UNCACHED_PREFIXES",
+    "is_tracking_parameter",
+    "query_is_cacheable",
+    "query_without_tracking",
+]
+
 # A first path segment shaped like a language code: "de", "pt-br".
 UNKNOWN_EDITION = re.compile(r"^/[a-zA-Z]{2}(?:-[a-zA-Z]{2,4})?(?:/|$)")
-# Search result pages: every query is a new URL, so caching them would only evict articles.
-UNCACHED_EDITION_PATHS = re.compile(r"^/[a-zA-Z]{2}(?:-[a-zA-Z]{2,4})?/search/")
-
-# Click and campaign identifiers that analytics scripts read and pages never do: left out of
-# the page cache key, so `/a/?utm_source=x&fbclid=y` is served from (and refreshes) `/a/`.
-TRACKING_PARAMETERS = frozenset(
-    {
-        "fbclid",  # Facebook
-        "gclid",  # Google Ads
-        "dclid",  # Google Display
-        "gbraid",  # Google Ads (iOS)
-        "wbraid",  # Google Ads (iOS web)
-        "msclkid",  # Microsoft Ads
-        "yclid",  # Yandex Direct
-        "ysclid",  # Yandex
-        "_openstat",  # Openstat (Yandex)
-        "mc_cid",  # Mailchimp campaign
-        "mc_eid",  # Mailchimp subscriber
-        "igshid",  # Instagram share
-    }
-)
-TRACKING_PREFIXES = ("utm_",)  # Google Analytics campaign parameters: utm_source, utm_medium...
-
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-def is_tracking_parameter(name: str) -> bool:
-    name = name.lower()
-    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
-
-
-def query_without_tracking(query_string: str) -> str:
-    """The query string with tracking parameters dropped, the rest left byte for byte."""
-    return "&".join(
-        part
-        for part in query_string.split("&")
-        if part and not is_tracking_parameter(unquote_plus(part.split("=", 1)[0]))
-    )
-
-
-# Values a page reads: a period name, a page number. Anything else (long, odd, repeated) is
-# served but never stored, so no parameter opens an unbounded space of cache entries.
-CACHEABLE_VALUE = re.compile(r"[a-z0-9-]{1,16}")
-PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
-
-
-def query_is_cacheable(query_string: str) -> bool:
-    """True when every parameter left after tracking ones is one a page reads (`?page=2`),
-    given once, with a plain value (a page number up to PAGE_CACHE_MAX_PAGE): any other would
-    make a new entry for the same content (`?page=99999` shows the last page)."""
-    allowed = set(settings.PAGE_CACHE_QUERY_PARAMETERS)
-    seen: set[str] = set()
-    for part in query_without_tracking(query_string).split("&"):
-        if not part:
-            continue
-        raw_name, _, raw_value = part.partition("=")
-        name, value = unquote_plus(raw_name), unquote_plus(raw_value)
-        if name not in allowed or name in seen or not CACHEABLE_VALUE.fullmatch(value):
-            return False
-        if name == "page" and not (
-            PAGE_NUMBER.fullmatch(value) and int(value) <= settings.PAGE_CACHE_MAX_PAGE
-        ):
-            return False
-        seen.add(name)
-    return True
+# Statuses a proxy may keep; 301 and 404 only briefly (PAGE_CACHE_ERROR_SECONDS).
+PUBLIC_STATUSES = frozenset({200, 301, 404})
+REFUSING_CACHE_CONTROL = ("private", "no-store", "no-cache")
 
 
 def is_cacheable_path(request: HttpRequest) -> bool:
-    return not request.path.startswith(UNCACHED_PREFIXES) and not UNCACHED_EDITION_PATHS.match(request.path)
+    return path_is_cacheable(request.path)
 
 
 def is_signed_in(request: HttpRequest) -> bool:
@@ -105,71 +49,47 @@ def is_signed_in(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-@contextmanager
-def keyed_for_page_cache(request: HttpRequest) -> Iterator[None]:
-    """For the duration of one cache look-up or store, let Django's cache key see the URL
-    without tracking parameters, and no cookies.
-
-    Pages say `Vary: Cookie` (the userbar asks who the user is), so Django keyed them by the
-    whole Cookie header: every reader carrying an analytics cookie had an entry of their
-    own, and random cookies flooded the cache. The anonymous page does not depend on
-    cookies here: signed-in users never reach this cache, Wagtail marks view-restricted
-    pages never-cache, and a page carrying a CSRF token is not stored. The header stays on
-    the response for the caches in front of us.
-    """
-    query, cookie = request.META.get("QUERY_STRING", ""), request.META.pop("HTTP_COOKIE", None)
-    request.META["QUERY_STRING"] = query_without_tracking(query)
-    try:
-        yield
-    finally:
-        request.META["QUERY_STRING"] = query
-        if cookie is not None:
-            request.META["HTTP_COOKIE"] = cookie
+def response_is_public(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """The same page for every anonymous reader: a page read, no cookie set, no CSRF token in
+    it (PITFALLS.md 2), nothing in Cache-Control saying otherwise, a query string pages read."""
+    if request.method not in ("GET", "HEAD") or response.status_code not in PUBLIC_STATUSES:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(directive in cache_control for directive in REFUSING_CACHE_CONTROL):
+        return False
+    return query_is_cacheable(request.META.get("QUERY_STRING", ""))
 
 
-class PublicPageCacheUpdateMiddleware(UpdateCacheMiddleware):
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        super().__init__(get_response)
-        self.cache_alias = "pages"
-        self.cache_timeout = settings.PAGE_CACHE_SECONDS
-        self.page_timeout = None
+class PublicPageCacheHeadersMiddleware(MiddlewareMixin):
+    """`Cache-Control: public, max-age, s-maxage, stale-while-revalidate` on public pages, the
+    mark the page cache stores by; `private` for signed-in editors (never stored anywhere)."""
 
-    def _should_update_cache(self, request: HttpRequest, response: HttpResponseBase) -> bool:
-        return (
-            is_cacheable_path(request)
-            and query_is_cacheable(request.META.get("QUERY_STRING", ""))
-            # A CSRF token in the page is this reader's (PITFALLS.md, item 2).
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            # The stubs leave out this private hook, which Django's own subclasses override.
-            and super()._should_update_cache(request, response)  # type: ignore[misc]
-        )
-
-    # The stubs type the response as `HttpResponseBase | str`; Django never passes a str.
-    def process_response(  # type: ignore[override]
-        self, request: HttpRequest, response: HttpResponseBase
-    ) -> HttpResponseBase:
-        # Only public pages: reading request.user loads the session, which the beacon and the
-        # other /api/ endpoints never need.
-        if is_cacheable_path(request) and is_signed_in(request):
-            # An editor's view of a page (userbar, previews, drafts in listings) is theirs
-            # alone: never stored here, never by a shared cache in front of us.
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if not is_cacheable_path(request):
+            return response
+        # Reading request.user loads the session: only on public paths (never the beacon's).
+        if is_signed_in(request):
             patch_cache_control(response, private=True)
             return response
-        with keyed_for_page_cache(request):
-            return cast(HttpResponseBase, super().process_response(request, response))
-
-
-class PublicPageCacheFetchMiddleware(FetchFromCacheMiddleware):
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        super().__init__(get_response)
-        self.cache_alias = "pages"
-
-    def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        if not is_cacheable_path(request) or is_signed_in(request):
-            request._cache_update_cache = False  # type: ignore[attr-defined]
-            return None
-        with keyed_for_page_cache(request):
-            return super().process_request(request)
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            # The page holds this reader's CSRF token: no shared cache may keep it.
+            patch_cache_control(response, private=True)
+            return response
+        if not response_is_public(request, response):
+            return response
+        shared = (
+            settings.PAGE_CACHE_SECONDS if response.status_code == 200 else settings.PAGE_CACHE_ERROR_SECONDS
+        )
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=min(settings.PAGE_CACHE_BROWSER_SECONDS, shared),
+            s_maxage=shared,
+            stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+        )
+        return response
 
 
 class PublicMethodsMiddleware(MiddlewareMixin):

@@ -9,11 +9,29 @@ many changes in one transaction (a section deleted with its articles) purge once
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
-from django.core.cache import caches
+from django.conf import settings
 from django.db import transaction
+
+from .pagecache.purge import (
+    EVERYTHING,
+    PurgeTarget,
+    page_cache_purge_batch,
+    page_cache_purge_collect,
+    page_cache_purge_now,
+)
+
+__all__ = [
+    "EVERYTHING",
+    "PurgeTarget",
+    "on_commit_batched",
+    "page_cache_purge",
+    "page_cache_purge_batch",
+    "page_cache_purge_on_commit",
+    "page_cache_purge_pages_on_commit",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -54,23 +72,41 @@ def on_commit_batched(handler: Callable[[list[T]], None], item: T, *, using: str
 
 
 def page_cache_purge() -> None:
-    """Drop every cached public page, e.g. after a publish, so readers see it at once.
-
-    On Redis only the keys of the "pages" alias go (never counters or other values that
-    share the server); elsewhere the alias has its own storage and is cleared.
-    """
-    cache = caches["pages"]
-    delete_pattern = getattr(cache, "delete_pattern", None)
-    if delete_pattern is not None:
-        delete_pattern("*")
-    else:
-        cache.clear()
+    """Drop every cached public page now (here; the proxy is told the named targets only)."""
+    page_cache_purge_now([EVERYTHING])
 
 
-def _purge(_reasons: list[str]) -> None:
-    page_cache_purge()
+def _purge(targets: list[PurgeTarget]) -> None:
+    page_cache_purge_now(targets)
 
 
-def page_cache_purge_on_commit(*, reason: str = "changed") -> None:
-    """Purge the cached pages once the current transaction commits (at once outside one)."""
-    on_commit_batched(_purge, reason)
+def page_cache_purge_on_commit(
+    targets: Iterable[PurgeTarget] = (EVERYTHING,), *, reason: str = "changed", using: str | None = None
+) -> None:
+    """Purge these targets (by default every page) once the current transaction commits, in one
+    batch with the others of that transaction; at once outside one, or into the open
+    `page_cache_purge_batch()`. `reason` is for the log."""
+    targets = list(targets)
+    logger.debug("page cache purge (%s): %d targets", reason, len(targets))
+    if page_cache_purge_collect(targets):
+        return
+    if not transaction.get_connection(using).in_atomic_block:
+        page_cache_purge_now(targets)
+        return
+    for target in targets:
+        on_commit_batched(_purge, target, using=using)
+
+
+def page_cache_purge_pages_on_commit(*, page_ids: Iterable[int], reason: str = "changed") -> None:
+    """Purge the pages with these ids (their own URL), e.g. after a correction note; many at
+    once (a rebuild) purge every page rather than resolve thousands of URLs."""
+    from wagtail.models import Page
+
+    ids = sorted(set(page_ids))
+    if not ids:
+        return
+    if len(ids) > settings.PAGE_CACHE_PURGE_MAX_PAGES:
+        page_cache_purge_on_commit(reason=reason)
+        return
+    urls = [page.get_url(None) for page in Page.objects.filter(pk__in=ids)]
+    page_cache_purge_on_commit([PurgeTarget(url) for url in urls if url], reason=reason)

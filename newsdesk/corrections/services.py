@@ -23,10 +23,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.core.fragments import fragments_forget_on_commit
 from newsdesk.core.http import client_network, origin_of
 from newsdesk.core.ratelimit import Limit, RateLimitDecision, rate_limit_hit, window_almaty_day, window_fixed
 from newsdesk.core.readers import reader_hash
-from newsdesk.core.services import page_cache_purge
+from newsdesk.core.services import page_cache_purge_pages_on_commit
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -364,13 +365,14 @@ def correction_note_create(
         created_at=now or timezone.now(),
         created_by=user,
     )
-    transaction.on_commit(page_cache_purge)
+    page_cache_purge_pages_on_commit(page_ids=[article.pk], reason="correction note")
     return note
 
 
 def correction_note_unpublish(*, note: CorrectionNote) -> None:
     CorrectionNote.objects.filter(pk=note.pk).update(published=False)
-    transaction.on_commit(page_cache_purge)
+    fragments_forget_on_commit()  # an update() sends no post_save: the article's fragments go
+    page_cache_purge_pages_on_commit(page_ids=[note.article_id], reason="correction note withdrawn")
 
 
 @transaction.atomic

@@ -20,7 +20,8 @@ from wagtail.models import Page, Revision
 
 from newsdesk.articles.documents import ArticleDocument, article_document_build
 from newsdesk.articles.models import ArticlePage, ArticleRelatedExclusion, ArticleRelatedPin
-from newsdesk.core.services import page_cache_purge_on_commit
+from newsdesk.core.fragments import fragments_forget_on_commit
+from newsdesk.core.services import page_cache_purge_pages_on_commit
 from newsdesk.editions.analysis.embeddings import Embedder, vector_from_bytes, vector_to_bytes
 
 from .documents import ArticleText, article_terms, embedding_text
@@ -129,6 +130,8 @@ def _write_list(article_id: int, rows: list[tuple[int, float, bool]]) -> None:
                     RelatedArticle(article_id=article_id, related_id=r, score=s, pinned=p, rank=rank)
                     for rank, (r, s, p) in enumerate(rows)
                 )
+            # The article's page shows its relevant news.
+            page_cache_purge_pages_on_commit(page_ids=[article_id], reason="relevant news")
             return
         except IntegrityError:
             # Another worker wrote the same list at the same moment; the second try wins.
@@ -277,6 +280,7 @@ def _lists_write(*, index: EditionIndex, vectors: list[ArticleVector]) -> int:
             for a, rows in lists.items()
             for rank, (r, sc, p) in enumerate(rows)
         )
+        page_cache_purge_pages_on_commit(page_ids=list(lists), reason="relevant news")
     return len(lists)
 
 
@@ -386,6 +390,7 @@ def translation_link_confirm(*, article: Page, candidate: Page) -> list[Page]:
                 )
         ids = [p.pk for p in joining]
         Page.objects.filter(pk__in=ids).update(translation_key=article.translation_key)
+        fragments_forget_on_commit()  # an update() sends no post_save: switchers and hreflang go
         for revision in Revision.page_revisions.filter(object_id__in=[str(i) for i in ids]):
             if revision.content.get("translation_key") != str(article.translation_key):
                 revision.content["translation_key"] = str(article.translation_key)
@@ -395,7 +400,7 @@ def translation_link_confirm(*, article: Page, candidate: Page) -> list[Page]:
         linked_languages = {p.locale.language_code for p in group + joining}
         TranslationSuggestion.objects.filter(article_id__in=group_ids, language__in=linked_languages).delete()
         # Cached pages of these stories show the old language switcher and hreflang links.
-        page_cache_purge_on_commit(reason="translations linked")
+        page_cache_purge_pages_on_commit(page_ids=group_ids, reason="translations linked")
     return joining
 
 

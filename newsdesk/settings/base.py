@@ -34,7 +34,10 @@ INSTALLED_APPS = [
     "newsdesk.related",
     "newsdesk.search",
     "newsdesk.syndication",
+    "newsdesk.wires",
     "newsdesk.home",
+    # Health endpoints, backups, lateness warnings (issue 12): reads the apps above.
+    "newsdesk.operations",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
     "wagtail.api.v2",
     "rest_framework",
     "wagtail.embeds",
@@ -66,14 +70,21 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Security (issue 12): Content-Security-Policy, admin login throttling.
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (the site's, or the admin's) and Permissions-Policy (docs/security.md).
+    "newsdesk.core.security.ContentSecurityPolicyMiddleware",
+    "newsdesk.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache: a cached feed answers If-None-Match/If-Modified-Since with 304.
     "newsdesk.syndication.middleware.FeedConditionalGetMiddleware",
-    "newsdesk.core.middleware.PublicPageCacheUpdateMiddleware",
+    # Cache-Control for public pages; the page cache itself is in front of Django (wsgi.py).
+    "newsdesk.core.middleware.PublicPageCacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsdesk.core.middleware.EditionLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,8 +94,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsdesk.core.middleware.PublicPageCacheFetchMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -253,6 +265,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = env.bool("WAGTAIL_ENABLE_UPDATE_CHECK", default=Fa
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 # Django's four validators: the admin and createsuperuser refuse "1" or "password".
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -269,7 +286,8 @@ PUBLIC_FORM_VIEWS = [
     "corrections_edition:report_form",
     "wagtailcore_authenticate_with_password",
 ]
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail's preview panel sets SAMEORIGIN on its own view; nothing else is framed.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Proxies in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only
@@ -421,3 +439,216 @@ SYNDICATION_PUSH_RETRY_SECONDS = env.int("SYNDICATION_PUSH_RETRY_SECONDS", defau
 # [copy attribution]
 # A reader who copies more than this many characters of an article body gets a source line.
 SYNDICATION_COPY_ATTRIBUTION_CHARS = env.int("SYNDICATION_COPY_ATTRIBUTION_CHARS", default=300)
+
+# --- Speed and production (issue 12) ----------------------------------------------------
+# Each part adds its variables below its own comment line.
+# [page cache]
+# How the page cache works and why: docs/caching.md.
+# Seconds browsers may keep a public page (they cannot be purged: keep it short).
+PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=10)
+# Seconds a page may be served stale (while one request renders it again), here and by proxies.
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
+# Seconds proxies may keep a 301 or 404 (never stored in the application cache).
+PAGE_CACHE_ERROR_SECONDS = env.int("PAGE_CACHE_ERROR_SECONDS", default=10)
+# Seconds a reader waits for another thread rendering the same page before rendering it too.
+PAGE_CACHE_COALESCE_SECONDS = env.float("PAGE_CACHE_COALESCE_SECONDS", default=10.0)
+# Entries each web process keeps in memory over the file cache (checked against the file).
+PAGE_CACHE_MEMORY_ENTRIES = env.int("PAGE_CACHE_MEMORY_ENTRIES", default=500)
+# Seconds the page cache is left alone after it failed (full disk, Redis unreachable).
+PAGE_CACHE_RETRY_SECONDS = env.float("PAGE_CACHE_RETRY_SECONDS", default=5.0)
+# A purge of more pages than this (a rebuild of relevant news) purges every page instead.
+PAGE_CACHE_PURGE_MAX_PAGES = env.int("PAGE_CACHE_PURGE_MAX_PAGES", default=200)
+# `?page=N` pages of a listing purged in the proxy (exact keys only); deeper ones expire.
+PAGE_CACHE_PROXY_PURGE_PAGES = env.int("PAGE_CACHE_PROXY_PURGE_PAGES", default=5)
+# The proxy in front (nginx ngx_cache_purge or Varnish), purged with `PURGE <path>` (Host:
+# PUBLIC_BASE_URL's host) at this address, e.g. http://127.0.0.1:8080; empty: no proxy.
+PAGE_CACHE_PURGE_URL = env.str("PAGE_CACHE_PURGE_URL", default="")
+WAGTAILFRONTENDCACHE = (
+    {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": PAGE_CACHE_PURGE_URL,
+        }
+    }
+    if PAGE_CACHE_PURGE_URL
+    else {}
+)
+# Purge the URLs as given, not once per language (our URLs already carry their edition).
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
+# [render]
+# Seconds a rendered page fragment (header, article body, most viewed...) is kept at most;
+# a change readers could see retires every fragment at once (docs/performance-render.md).
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3_600)
+# Fragments each web process keeps in memory besides the shared cache (0: none).
+FRAGMENT_MEMO_ENTRIES = env.int("FRAGMENT_MEMO_ENTRIES", default=2_000)
+# [security]
+# What each setting defends against, and the policy's reasons: docs/security.md.
+# HTTPS: seconds browsers remember to use HTTPS only (0: no header; production: one year).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# HSTS also for every subdomain of the site's host.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# HSTS `preload`: consent to browsers' built-in HTTPS-only list (production default: on).
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Redirect plain-HTTP requests to HTTPS (the proxy's X-Forwarded-Proto tells; production: on).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Paths (regular expressions, no leading slash) answered over plain HTTP: the probes a load
+# balancer sends to a web process directly (newsdesk/operations/urls.py).
+SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[r"^healthz$", r"^readyz$"])
+# Cookies never readable by scripts (no script of ours reads one: the error report and the
+# beacon send no CSRF token); HTTPS-only cookies are production's (SECURE_COOKIES there).
+CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+# Session and CSRF cookies go with top-level navigations from other sites, not with their posts.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = env.str("COOKIE_SAMESITE", default="Lax")
+# The whole site, admin included, in its own browsing-context group (Django's default, kept explicit).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the site never uses, refused to it and to any frame it embeds
+# (newsdesk.core.security.PermissionsPolicyMiddleware); `()` is "nobody".
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in env.list(
+        "PERMISSIONS_POLICY_DENY",
+        default=[
+            "accelerometer",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "usb",
+            "browsing-topics",
+        ],
+    )
+}
+# Content-Security-Policy (django-csp 4). The reader's site: nothing inline, nothing from
+# elsewhere but the media/CDN origins (MEDIA_URL's and STATIC_URL's own origins are added by
+# newsdesk.core.security.ContentSecurityPolicyMiddleware) and video players' frames.
+CSP_EXTRA_IMG_ORIGINS = env.list("CSP_IMG_ORIGINS", default=[])
+CSP_FRAME_ORIGINS = env.list(
+    "CSP_FRAME_ORIGINS",
+    default=["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *CSP_EXTRA_IMG_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *CSP_FRAME_ORIGINS],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "report-uri": env.list("CSP_REPORT_URI", default=[]) or None,
+    },
+}
+# Wagtail's admin still writes inline scripts and styles (wagtail/wagtail#7053): its own,
+# looser policy under /admin/ and /django-admin/. Its userbar on the site needs none of it.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *CSP_EXTRA_IMG_ORIGINS],
+        "font-src": ["'self'", "data:"],
+    },
+}
+# No avatar requests to gravatar.com from editors' browsers (the admin's policy refuses them too).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused (429) for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The address our proxies saw (TRUSTED_PROXY_COUNT), as for view counting and error reports.
+AXES_CLIENT_IP_CALLABLE = "newsdesk.core.http.client_ip"
+# Uploads: the image formats a browser shows without a plugin (SVG can carry script: refused),
+# size and pixel ceilings (a decompression bomb is a small file of many pixels).
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "avif"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Django's own admin at /django-admin/ (Wagtail's is /admin/): production turns it off by default.
+DJANGO_ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=True)
+# [operations]
+# Health, backups and lateness warnings: docs/operations.md.
+# Scheduled publishing, a heartbeat or a waiting task later than this warns the newsroom and
+# fails /readyz.
+OPERATIONS_LATE_SECONDS = env.int("OPERATIONS_LATE_SECONDS", default=300)
+# Queues that have a worker (the Procfile's): each gets a heartbeat task every scheduler tick.
+OPERATIONS_WORKER_QUEUES = env.list("OPERATIONS_WORKER_QUEUES", default=TASK_QUEUES)
+# PostgreSQL client programs used by `manage.py operations_backup` / `operations_restore`.
+OPERATIONS_PG_DUMP = env.str("PG_DUMP", default="pg_dump")
+OPERATIONS_PG_RESTORE = env.str("PG_RESTORE", default="pg_restore")
+# The scheduler's own heartbeat, and the workers' heartbeat tasks, on every tick.
+PERIODIC_JOBS = [*PERIODIC_JOBS, "newsdesk.operations.jobs.heartbeats_job"]
+# [deploy]
+# Media on shared S3-compatible storage (django-storages), so that every web process and worker
+# sees every upload (docs/deploy.md). Set the bucket to switch; unset, media stay in MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_options = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        # The S3 API of a service other than AWS (MinIO, Ceph, a cloud's object storage).
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        # Keys; left empty, boto3 looks for them itself (instance role, ~/.aws/credentials).
+        "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+        # Host readers get media from (a CDN or the bucket's public name), e.g. media.example.kz.
+        "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+        # Signed, expiring URLs for a private bucket; off for public news media behind a CDN.
+        "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+        "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+        # Folder of the bucket that holds the media.
+        "location": env.str("AWS_LOCATION", default="media"),
+        # A new upload named like an existing file gets a new name, never replaces the file.
+        "file_overwrite": False,
+        # How long browsers and CDNs keep a media file (renditions never change under a name).
+        "object_parameters": {
+            "CacheControl": env.str("AWS_S3_CACHE_CONTROL", default="public, max-age=604800")
+        },
+    }
+    STORAGES = {**STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}}
+    # Where media are read from: the Content-Security-Policy allows this origin for images.
+    if _s3_options["custom_domain"]:
+        MEDIA_URL = f"https://{_s3_options['custom_domain']}/{_s3_options['location']}/"
+    elif _s3_options["endpoint_url"]:
+        MEDIA_URL = f"{str(_s3_options['endpoint_url']).rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}/{_s3_options['location']}/"
+    else:
+        MEDIA_URL = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/{_s3_options['location']}/"
+
+# --- Partner wires (issue 11) ---------------------------------------------------------
+# Each part adds its variables below its own comment line (docs/wires.md, docs/wires-fetch.md).
+# [wires fetch]
+# Partners' feeds in private, loopback, link-local, CGNAT... networks are refused (SSRF) unless
+# this is set (tests, local trials) or the address is in WIRES_ALLOWED_NETWORKS (CIDRs, comma-separated).
+WIRES_ALLOW_PRIVATE_NETWORKS = env.bool("WIRES_ALLOW_PRIVATE_NETWORKS", default=False)
+WIRES_ALLOWED_NETWORKS = env.list("WIRES_ALLOWED_NETWORKS", default=[])
+# Seconds to connect, to wait for each read, and for the whole fetch (redirects included).
+WIRES_FETCH_CONNECT_TIMEOUT = env.float("WIRES_FETCH_CONNECT_TIMEOUT", default=5.0)
+WIRES_FETCH_READ_TIMEOUT = env.float("WIRES_FETCH_READ_TIMEOUT", default=15.0)
+WIRES_FETCH_DEADLINE = env.float("WIRES_FETCH_DEADLINE", default=60.0)
+# Bytes received (compressed) and bytes after decompression that one feed may have.
+WIRES_FETCH_MAX_COMPRESSED_BYTES = env.int("WIRES_FETCH_MAX_COMPRESSED_BYTES", default=10 * 1024 * 1024)
+WIRES_FETCH_MAX_BYTES = env.int("WIRES_FETCH_MAX_BYTES", default=20 * 1024 * 1024)
+# Items listed in each edition's NewsML-G2 package (/<lang>/newsml/), the latest live articles.
+WIRES_NEWSML_PACKAGE_ITEMS = env.int("WIRES_NEWSML_PACKAGE_ITEMS", default=50)
+# [wires desk]
+# Photos from a partner's enclosures: largest file and picture kept, and how many per item.
+WIRES_IMAGE_MAX_BYTES = env.int("WIRES_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+WIRES_IMAGE_MAX_PIXELS = env.int("WIRES_IMAGE_MAX_PIXELS", default=40_000_000)
+WIRES_IMAGES_PER_ITEM = env.int("WIRES_IMAGES_PER_ITEM", default=4)
+# A failing wire waits its interval doubled per failure in a row, at most this long.
+WIRES_BACKOFF_MAX_MINUTES = env.int("WIRES_BACKOFF_MAX_MINUTES", default=6 * 60)
+# Near-duplicates across partners: estimated Jaccard similarity of word 3-shingles at or above
+# this, among the edition's items of the last WIRES_DUPLICATE_WINDOW_HOURS (docs/wires.md).
+WIRES_DUPLICATE_THRESHOLD = env.float("WIRES_DUPLICATE_THRESHOLD", default=0.5)
+WIRES_DUPLICATE_WINDOW_HOURS = env.int("WIRES_DUPLICATE_WINDOW_HOURS", default=72)
+# The scheduler enqueues due wires to the task worker.
+PERIODIC_JOBS = [*PERIODIC_JOBS, "newsdesk.wires.jobs.wires_poll_due"]

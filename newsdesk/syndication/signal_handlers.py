@@ -10,6 +10,7 @@ from newsdesk.articles.signals import article_changed
 from newsdesk.core.services import on_commit_batched
 
 from .api.cache import api_cache_forget
+from .purge import article_feeds_purge
 from .tasks import push_article_enqueue
 
 # "published" covers a first publish and a republish of a live article (a correction).
@@ -41,6 +42,8 @@ def connect() -> None:
     article_changed.connect(article_pushed, dispatch_uid="syndication_article_pushed")
     # The apps' API: cached responses go with any article change (sent after the commit)...
     article_changed.connect(api_cache_forget, dispatch_uid="syndication_api_cache_forget")
+    # Cached feeds and sitemaps that list the article (page cache and proxy).
+    article_changed.connect(article_feeds_purge, dispatch_uid="syndication_article_feeds_purge")
     # ...and with any other page or an edition.
     page_published.connect(site_changed, dispatch_uid="syndication_api_page_published")
     page_unpublished.connect(site_changed, dispatch_uid="syndication_api_page_unpublished")

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.core.pagecache.testing import PageCacheClient
 from newsdesk.corrections.models import CorrectionNote
 from newsdesk.corrections.services import correction_note_create, correction_note_unpublish
 
@@ -49,10 +50,11 @@ class TestHint:
         )
 
     def test_the_article_page_is_still_served_from_the_cache(self, article, client: Client) -> None:
+        client = PageCacheClient()  # read through the page cache, as gunicorn's requests are
         first = client.get(article.url)
         ArticlePage.objects.filter(pk=article.pk).update(title="Changed behind the cache")
         second = client.get(article.url)
-        assert "Age" in second  # Django's cache middleware answered
+        assert second["X-Cache"] == "hit"  # the page cache answered
         assert second.content == first.content
         assert "Flood waters recede" in second.content.decode()
 
@@ -122,7 +124,9 @@ class TestCorrectionNotes:
     def test_a_new_note_purges_the_cached_page(
         self, article, client: Client, chief_editor, django_capture_on_commit_callbacks
     ) -> None:
+        client = PageCacheClient()  # read through the page cache, as gunicorn's requests are
         assert "Corrected on" not in client.get(article.url).content.decode()
+        assert client.get(article.url)["X-Cache"] == "hit"
         with django_capture_on_commit_callbacks(execute=True):
             note = correction_note_create(article=article, text="Corrected the date.", user=chief_editor)
         assert "Corrected the date." in client.get(article.url).content.decode()

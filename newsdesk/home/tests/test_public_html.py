@@ -53,4 +53,4 @@ def test_head_has_title_description_canonical_and_opengraph(seed_article, client
 def test_public_pages_set_no_cookies_and_are_cacheable(seed_article, client: Client) -> None:
     response = client.get(seed_article.url)
     assert not response.cookies
-    assert "max-age=60" in response["Cache-Control"]
+    assert "s-maxage=60" in response["Cache-Control"] and "public" in response["Cache-Control"]

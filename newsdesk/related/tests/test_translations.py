@@ -12,6 +12,7 @@ from wagtail.models import GroupPagePermission, Page
 
 from newsdesk.articles.models import ArticlePage
 from newsdesk.articles.tests.factories import article_publish, committed
+from newsdesk.core.pagecache.testing import PageCacheClient
 from newsdesk.related.models import TranslationSuggestion
 from newsdesk.related.services import TranslationLinkError, translation_link_confirm
 
@@ -102,8 +103,10 @@ class TestSuggestions:
         self, story, client: Client, django_capture_on_commit_callbacks
     ) -> None:
         en, kk, _other = story
+        client = PageCacheClient()  # read through the page cache, as gunicorn's requests are
         kk_link = f'hreflang="kk" href="http://testserver{kk.url}"'
         assert kk_link not in client.get(en.url).content.decode()  # now cached without it
+        assert client.get(en.url)["X-Cache"] == "hit"
         with django_capture_on_commit_callbacks(execute=True):
             translation_link_confirm(article=en, candidate=kk)
         assert kk_link in client.get(en.url).content.decode()

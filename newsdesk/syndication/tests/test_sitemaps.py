@@ -13,6 +13,7 @@ from lxml import etree
 
 from newsdesk.articles.models import ArticlePage
 from newsdesk.articles.tests.factories import article_publish, committed
+from newsdesk.core.pagecache.testing import PageCacheClient
 from newsdesk.editions.models import Edition
 from newsdesk.syndication import sitemaps as sitemaps_module
 from newsdesk.syndication.views import ROBOTS_DISALLOW, site_base_url
@@ -191,6 +192,7 @@ def test_base_url_falls_back_to_public_base_url() -> None:
 def test_publish_appears_at_once_through_the_page_cache(
     sections: dict, client: Client, django_assert_num_queries
 ) -> None:
+    client = PageCacheClient()  # read through the page cache, as gunicorn's requests are
     for url in ("/news-sitemap-en.xml", "/sitemap-en-articles.xml", "/robots.txt"):
         client.get(url, HTTP_HOST=HOST)
         with django_assert_num_queries(0):  # served from the page cache
