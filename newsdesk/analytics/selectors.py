@@ -214,6 +214,12 @@ def article_list_most_viewed_for_period(
     return articles
 
 
+def most_viewed_lists_generation() -> int:
+    """Changes whenever every cached most-viewed list is dropped: part of the key of anything
+    rendered from them."""
+    return cache.get(MOST_VIEWED_GENERATION_KEY, 0)
+
+
 def most_viewed_lists_forget() -> None:
     """Drop every cached most-viewed list (an article in one may have been withdrawn, moved or
     retitled); the next page that shows the block computes it again."""

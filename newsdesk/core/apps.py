@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import fragments, signal_handlers
 
         signal_handlers.connect()
+        fragments.connect()

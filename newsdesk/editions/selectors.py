@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
+from newsdesk.core.fragments import fragment_get_or_set
+
 from .models import Edition
 
 
@@ -18,6 +20,17 @@ class EditionLink:
 
 def edition_get(*, language_code: str) -> Edition | None:
     return Edition.objects.select_related("locale").filter(locale__language_code=language_code).first()
+
+
+def edition_get_for_request(*, request: HttpRequest, language_code: str) -> Edition | None:
+    """`edition_get`, read once per process until a change (every page shows its edition)."""
+    return fragment_get_or_set(
+        "edition",
+        (language_code,),
+        lambda: edition_get(language_code=language_code),
+        request=request,
+        shared=False,
+    )
 
 
 def edition_language_name(language_code: str) -> str:
@@ -36,7 +49,22 @@ def edition_homes(*, request: HttpRequest | None = None) -> dict[str, Page]:
 def edition_links_for_page(
     *, page: Page | None, request: HttpRequest | None, current: str
 ) -> list[EditionLink]:
-    """Switcher entries: the page's live translation in each edition, else that edition's home."""
+    """Switcher entries: the page's live translation in each edition, else that edition's home.
+
+    Read once per process until a change (the switcher and the hreflang links share them).
+    """
+    page_id = page.pk if isinstance(page, Page) else None
+    site = Site.find_for_request(request)
+    return fragment_get_or_set(
+        "edition-links",
+        (site.pk if site else None, page_id, current),
+        lambda: _edition_links_read(page=page, request=request, current=current),
+        request=request,
+        shared=False,
+    )
+
+
+def _edition_links_read(*, page: Page | None, request: HttpRequest | None, current: str) -> list[EditionLink]:
     translations: dict[str, Page] = {}
     if isinstance(page, Page):
         translations = {

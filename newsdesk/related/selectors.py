@@ -18,11 +18,12 @@ def article_list_related(*, article: ArticlePage, limit: int = RELATED_LIMIT) ->
     Until the worker has computed the list (a moment after publication, or before the first
     `related_rebuild`), the editor's pins and then the latest of the same section stand in.
     """
+    # The block shows titles, dates and links: no photos, no body.
     related = list(
         ArticlePage.objects.published()
         .filter(related_backlinks__article_id=article.pk)
         .order_by("related_backlinks__rank")
-        .for_listing()[:limit]
+        .defer_streamfields()[:limit]
     )
     if related:
         return related
