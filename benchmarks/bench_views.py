@@ -514,6 +514,7 @@ def main() -> int:
         DJANGO_SETTINGS_MODULE="newsdesk.settings.production",
         DJANGO_SECRET_KEY="bench-only-" + uuid.uuid4().hex,
         SECURE_COOKIES="false",
+        SECURE_SSL_REDIRECT="false",  # plain HTTP on this machine (docs/security.md)
         ALLOWED_HOSTS="127.0.0.1,localhost",
         CACHE_DIR=str(workdir / "cache"),
         PAGE_CACHE_DIR=str(workdir / "pages"),
