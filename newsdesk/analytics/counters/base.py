@@ -16,6 +16,9 @@ class Outcome(StrEnum):
     REPEAT = "repeat"  # the same reader within ANALYTICS_REPEAT_VIEW_SECONDS
     RATE_LIMITED = "rate_limited"  # the reader used up ANALYTICS_READER_MAX_VIEWS
     BURST = "burst"  # a new reader past ANALYTICS_NETWORK_BURST_READERS from one network
+    # Redis failed after the view was sent: it may have counted it, so nothing else does
+    # (never acknowledged as counted, never counted twice; docs/operations-faults.md).
+    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,12 @@ try:
     REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 except ImportError:  # pragma: no cover - redis is a dependency
     REDIS_ERRORS = (OSError,)
+    RedisConnectionError = ConnectionError  # type: ignore[misc,assignment]
+
+
+class RedisNotReached(RedisConnectionError):
+    """No connection to Redis could be had: nothing of this call was sent, so counting the
+    view elsewhere cannot count it twice (docs/operations-faults.md)."""
 
 
 @dataclass
@@ -151,19 +157,34 @@ class RedisCounter:
     # Counting ---------------------------------------------------------------------------
 
     def record(self, *, article: ArticleRef, reader: Reader, now: datetime) -> tuple[Outcome, int]:
+        """Count in Redis; in the database only when Redis certainly did nothing.
+
+        Redis that cannot be connected to has not seen the view: the database counts it.
+        Redis that fails after the script was sent (killed, or hung past the timeout, and
+        still able to run it later) may have counted it: the view is answered UNCONFIRMED
+        and counted nowhere else, because the database counting it too could count it twice
+        (PITFALLS 4). A failure after the reply only changes where the number shown comes from.
+        """
         if not self.available():
             return self.fallback.record(article=article, reader=reader, now=now)
         try:
             reply = self._group.submit(self._record_call(article, reader, now))
-            if isinstance(reply, Exception):
-                raise reply
-            outcome = Outcome(reply[0].decode())
+        except RedisNotReached as exc:
+            self._mark_down(exc)
+            return self.fallback.record(article=article, reader=reader, now=now)
+        except REDIS_ERRORS as exc:
+            self._mark_down(exc)
+            return Outcome.UNCONFIRMED, self.fallback.counts(article_ids=[article.id])[article.id]
+        if isinstance(reply, Exception):
+            raise reply
+        outcome = Outcome(reply[0].decode())
+        try:
             shown = self._shown([article.id], self._snapshot(reply, [article.id]))
             if shown is None:
                 shown = self._counts_from_redis([article.id])
         except REDIS_ERRORS as exc:
             self._mark_down(exc)
-            return self.fallback.record(article=article, reader=reader, now=now)
+            shown = self.fallback.counts(article_ids=[article.id])
         return outcome, shown[article.id]
 
     def _record_call(self, article: ArticleRef, reader: Reader, now: datetime) -> tuple[object, ...]:
@@ -202,12 +223,25 @@ class RedisCounter:
         client = self.client()
 
         def send(batch: list[tuple[object, ...]]) -> list[Any]:
+            # The connection is taken (connected, checked) before anything is sent, so a
+            # failure to get one is told apart from a failure after sending (RedisNotReached).
+            try:
+                conn = client.connection_pool.get_connection()
+            except REDIS_ERRORS as exc:
+                raise RedisNotReached(str(exc)) from exc
             if len(batch) == 1:  # no pipeline to set up for a lone beacon
                 try:
-                    return [client.execute_command("EVALSHA", self._record_script.sha, *batch[0])]
+                    conn.send_command("EVALSHA", self._record_script.sha, *batch[0])
+                    return [client.parse_response(conn, "EVALSHA")]
                 except redis.exceptions.ResponseError as error:
                     return [error]
+                except BaseException:
+                    conn.disconnect()  # a half-read reply must not go back to the pool
+                    raise
+                finally:
+                    client.connection_pool.release(conn)
             pipe = client.pipeline(transaction=False)
+            pipe.connection = conn  # released by the pipeline's reset(), as its own would be
             for call in batch:
                 pipe.execute_command("EVALSHA", self._record_script.sha, *call)
             return pipe.execute(raise_on_error=False)
@@ -215,8 +249,14 @@ class RedisCounter:
         replies = send(calls)
         missing = [i for i, reply in enumerate(replies) if isinstance(reply, redis.exceptions.NoScriptError)]
         if missing:
-            client.script_load(RECORD_LUA)
-            for i, reply in zip(missing, send([calls[i] for i in missing]), strict=True):
+            try:
+                client.script_load(RECORD_LUA)
+                resent = send([calls[i] for i in missing])
+            except RedisNotReached as exc:
+                if len(missing) < len(calls):  # the others ran: not "nothing was sent" for them
+                    raise RedisConnectionError(str(exc)) from exc
+                raise
+            for i, reply in zip(missing, resent, strict=True):
                 replies[i] = reply
         return replies
 

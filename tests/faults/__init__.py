@@ -1,0 +1,1 @@
+"""Helpers of tests/test_faults.py: the deployed stack started for real, and readers' load."""
