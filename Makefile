@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-scale lint format check lock install install-dev chromium clean bench-views evaluate bench-search bench-syndication
+.PHONY: run test test-scale lint format check lock install install-dev chromium clean bench-views evaluate bench-search bench-syndication bench-wires bench bench-tools
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -46,11 +46,11 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 ## test: the whole suite on the embedded stack (SQLite, local cache), browser tests included
-test: install-dev chromium
+test: install-dev chromium bench-tools
 	$(PY) -m pytest
 
 ## test-scale: the same suite against PostgreSQL and Redis (both must be running)
-test-scale: install-dev chromium
+test-scale: install-dev chromium bench-tools
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
 
 lint: install-dev
@@ -90,3 +90,21 @@ bench-search: install-dev
 ## bench-syndication: sitemaps, Google News sitemap and feed at 100,000 articles (issue 10)
 bench-syndication: install-dev
 	$(PY) benchmarks/bench_syndication.py
+
+## bench-wires: ingesting a 500-item partner feed, near-duplicate check at 100,000 items (issue 11)
+bench-wires: install-dev
+	$(PY) benchmarks/bench_wires.py
+
+## bench-tools: nginx (with the cache-purge module) and wrk for `make bench` and the proxy tests
+## (Debian's packages)
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 \
+		&& test -e /usr/lib/nginx/modules/ngx_http_cache_purge_module.so \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			nginx libnginx-mod-http-cache-purge wrk >/dev/null)
+
+## bench: reader-facing req/s, p50, p99 against nginx static, stock Wagtail and nginx in front,
+## on SQLite and on PostgreSQL + Redis (issue 12, docs/performance.md). BENCH_SECONDS per row.
+BENCH_SECONDS ?= 12
+bench: install-dev bench-tools
+	$(PY) benchmarks/bench_web.py --seconds $(BENCH_SECONDS)

@@ -1,0 +1,1 @@
+"""Speed and memory proofs that print their figures (`make bench`, `make bench-views`...)."""
