@@ -14,9 +14,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/analytics/", include("newsdesk.analytics.urls")),
     path("api/corrections/", include("newsdesk.corrections.urls")),
     path("api/search/", include("newsdesk.search.urls")),
+    # /healthz and /readyz for probes: no edition prefix, never cached (docs/operations.md).
+    path("", include("newsdesk.operations.urls")),
     # robots.txt, sitemaps and the apps' API (/api/v2/).
     path("", include("newsdesk.syndication.urls")),
-    path("django-admin/", admin.site.urls),
+    # Django's own admin: off in production unless DJANGO_ADMIN_ENABLED (docs/security.md).
+    *([path("django-admin/", admin.site.urls)] if settings.DJANGO_ADMIN_ENABLED else []),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -36,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", include("newsdesk.corrections.edition_urls")),
     path("", include("newsdesk.search.edition_urls")),
     path("", include("newsdesk.syndication.edition_urls")),
+    path("", include("newsdesk.wires.newsml_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -166,6 +167,11 @@ class ArticlePage(Page):
         related_name="articles",
         help_text=_("The partner agency this item comes from; empty for our own reporting."),
     )
+    # The partner's own page for a syndicated item (issue 11): the "Source" line links to it;
+    # our page stays canonical for our copy (docs/wires.md).
+    original_url: models.URLField[str, str] = models.URLField(
+        _("original"), max_length=1000, blank=True, help_text=_("The partner's page for this item.")
+    )
     published_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
         _("publication date and time"),
         null=True,
@@ -186,7 +192,7 @@ class ArticlePage(Page):
         FieldPanel("body"),
         FieldPanel("listing_image"),
         MultiFieldPanel(
-            [FieldPanel("authors"), FieldPanel("source"), FieldPanel("tags")],
+            [FieldPanel("authors"), FieldPanel("source"), FieldPanel("original_url"), FieldPanel("tags")],
             heading=_("Byline and tags"),
         ),
         MultiFieldPanel(
@@ -245,8 +251,12 @@ class ArticlePage(Page):
     def get_context(self, request: HttpRequest, *args: object, **kwargs: object) -> dict:
         context = super().get_context(request, *args, **kwargs)
         # The edition's home page sits at depth 2, under the tree's root; it serves tag pages.
-        context["edition_home"] = self.get_ancestors().filter(depth=2).specific().first()
+        # Read only when a fragment that links to it is rendered (most requests reuse one).
+        context["edition_home"] = SimpleLazyObject(self._edition_home)
         return context
+
+    def _edition_home(self) -> Page | None:
+        return self.get_ancestors().filter(depth=2).specific().first()
 
     def get_meta_description(self) -> str:
         """SEO description: the editor's, else the lead, else the opening of the body."""
