@@ -208,6 +208,9 @@ class Stack:
         print(f"\n{self.name}: preparing the database and the demo content")
         manage(self.env, "migrate", "--noinput", "-v0")
         manage(self.env, "home_load_demo")
+        # What `make run`'s workers do after the demo is loaded (relevant-news lists, search
+        # documents): without it every article would take the relevant-news fallback path.
+        manage(self.env, "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")
         article = json.loads(manage(self.env, "shell", "-c", ARTICLE_SCRIPT).strip().splitlines()[-1])
         with self.app() as base:
             _, _, html = fetch(base + ARTICLE)
