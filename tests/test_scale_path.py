@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import Client
 
 from conftest import IN_CI, service_reachable
+from newsdesk.core.pagecache.testing import PageCacheClient
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +104,8 @@ def test_pages_are_cached_in_redis_when_redis_url_says_so(seed_article, client: 
         pytest.skip("runs in the Redis pass (make test-scale, part of .ci/run)")
     import redis
 
-    client.get(seed_article.url)
+    # Through the page cache as gunicorn serves it (newsdesk/wsgi.py), not Django alone.
+    assert PageCacheClient().get(seed_article.url).status_code == 200
     server = redis.Redis.from_url(os.environ["REDIS_URL"])
     prefix = django_settings.CACHES["pages"]["KEY_PREFIX"]
     assert server.keys(f"{prefix}:*"), "the article page was not stored in Redis"
