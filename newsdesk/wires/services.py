@@ -30,6 +30,7 @@ from .fetch import FetchError, fetch
 from .images import DownloadedImage, image_store, images_download
 from .items import WireItem as FeedItem
 from .models import Wire, WireItem, WireItemState
+from .packages import package_items_fetch
 from .parsing import ParsedFeed, ParseError, feed_parse
 from .workflow import wire_review_start
 
@@ -119,6 +120,8 @@ def feed_fetch_parse(
     if result.status == 304:
         return None, result
     parsed = feed_parse(result.body, content_type=result.content_type, base_url=result.url, format=format)
+    # A packageItem points at its items: fetch each (credentials only to the feed's own origin).
+    parsed = package_items_fetch(parsed, package_url=url, auth=auth)
     return parsed, result
 
 
@@ -151,8 +154,11 @@ def ingest_url(*, url: str, edition: Locale, format: str = "auto") -> IngestResu
 
 def items_ingest(*, parsed: ParsedFeed, wire: Wire | None, edition: Locale, dry_run: bool) -> IngestResult:
     result = IngestResult(format=parsed.format, problems=list(parsed.problems))
-    result.tally.found = len(parsed.items) + len(parsed.problems)
+    result.tally.found = len(parsed.items) + len(parsed.problems) + len(parsed.unread)
     result.tally.errors = len(parsed.problems)
+    for item in parsed.unread:
+        result.tally.count(SKIPPED)
+        result.outcomes.append(ItemOutcome(item=item, action=SKIPPED, reason="beyond the package's cap"))
     index = duplicate_index_build(edition=edition, exclude_partner_id=wire.partner_id if wire else None)
     for item in parsed.items:
         try:
@@ -261,9 +267,11 @@ def wire_item_create(
     )
 
 
-def _slug(item: FeedItem) -> str:
+def _slug(item: FeedItem, wire: Wire) -> str:
+    """Unique under the section: two wires (a partner's package and its items, say) may send
+    the same GUID into one section, so the wire is part of the suffix."""
     base = slugify(kazakh_to_latin(item.title))[:60].strip("-") or "wire"
-    return f"{base}-{_key(item.guid)[:8]}"
+    return f"{base}-{_key(f'{wire.pk}:{item.guid}')[:10]}"
 
 
 def _draft_fields(article: ArticlePage, *, item: FeedItem, wire: Wire, images: list[Any]) -> None:
@@ -292,7 +300,7 @@ def _stored_images(*, images: list[DownloadedImage], item: FeedItem, wire: Wire)
 def draft_create(*, item: FeedItem, wire: Wire, images: list[DownloadedImage]) -> ArticlePage:
     """A draft (never live) under the wire's section, in the "Wire review" workflow."""
     section: SectionPage = wire.section
-    article = ArticlePage(slug=_slug(item), live=False, locale=wire.edition)
+    article = ArticlePage(slug=_slug(item, wire), live=False, locale=wire.edition)
     _draft_fields(article, item=item, wire=wire, images=_stored_images(images=images, item=item, wire=wire))
     section.add_child(instance=article)
     article.save_revision(user=None, log_action=True)

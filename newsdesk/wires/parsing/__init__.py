@@ -17,11 +17,23 @@ class ParseError(Exception):
 
 
 @dataclass(frozen=True)
+class ItemRef:
+    """A packageItem's pointer at a newsItem: `href` (absolute http(s), "" when it has none) is
+    fetched by the ingest (`wires.packages`); `item` is what the reference itself says (no body)."""
+
+    item: WireItem
+    href: str
+
+
+@dataclass(frozen=True)
 class ParsedFeed:
     format: str  # "rss", "atom", "newsml"
     title: str
     items: list[WireItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # per-item problems that skipped an item
+    refs: list[ItemRef] = field(default_factory=list)  # a packageItem's items, not fetched yet
+    # Items a package listed beyond the ingest's cap: reported as skipped, never fetched.
+    unread: list[WireItem] = field(default_factory=list)
 
 
 FORMATS = ("auto", "rss", "atom", "newsml")

@@ -7,8 +7,10 @@ Elements are matched by local name, so a partner's namespace slip still parses.
 - `newsItem`: one item (text items; pictures, video, audio and withdrawn items are skipped
   with a problem line);
 - `newsMessage`: every item of its `itemSet`;
-- `packageItem`: one item per `itemRef`, from the metadata the reference carries (headline,
-  description, dates), without a body: a package points at items, it does not hold them;
+- `packageItem`: one `ItemRef` per `itemRef` (its `href`, else a `residref` that is a URL, made
+  absolute against the package's URL), carrying the metadata the reference has (headline,
+  description, dates) but no body: a package points at items, it does not hold them, and the
+  ingest fetches each one (`wires.packages`);
 - `knowledgeItem`: no news, no items.
 """
 
@@ -24,7 +26,7 @@ from lxml import etree
 from newsdesk.wires.cleaning import body_clean, text_clean
 from newsdesk.wires.items import WireImage, WireItem
 
-from . import SNIFF_BYTES, ParsedFeed, ParseError, prolog_doctype
+from . import SNIFF_BYTES, ItemRef, ParsedFeed, ParseError, prolog_doctype
 from .common import (
     absolute_http_url,
     encoding_repair,
@@ -266,10 +268,10 @@ def news_item(element: etree._Element, *, base_url: str) -> tuple[WireItem | Non
     )
 
 
-def package_refs(element: etree._Element, *, base_url: str) -> tuple[list[WireItem], list[str]]:
-    """The items a packageItem points at, from what each itemRef says about its item."""
+def package_refs(element: etree._Element, *, base_url: str) -> tuple[list[ItemRef], list[str]]:
+    """The items a packageItem points at, with what each itemRef says about its item."""
     language = language_normalise(element.get(XML_LANG))
-    items: list[WireItem] = []
+    items: list[ItemRef] = []
     problems: list[str] = []
     for ref in (node for node in element.iter() if local(node) == "itemRef"):
         guid = ref.get("residref") or ""
@@ -277,23 +279,25 @@ def package_refs(element: etree._Element, *, base_url: str) -> tuple[list[WireIt
         if status.endswith(WITHDRAWN_STATUSES):
             problems.append(f"{guid or 'itemRef'}: withdrawn ({status})")
             continue
+        href = absolute_http_url(ref.get("href"), base_url) or absolute_http_url(guid)
         description = text_of(child(ref, "description"))
+        # The headline is the fetched item's; the reference's is only for the tally's lines.
         title = title_from(text_of(child(ref, "headline")) or text_of(child(ref, "title")), description)
+        title = title or " ".join((guid or href).split())[:255]
         if not title:
-            problems.append(f"{guid or 'itemRef'}: no headline")
+            problems.append("itemRef: no residref and no href")
             continue
         url = _web_link(ref, base_url)
         published_at = _datetime_of(child(ref, "firstCreated"), child(ref, "versionCreated"))
-        items.append(
-            WireItem(
-                guid=guid_fallback(guid=guid, url=url, title=title, published_at=published_at),
-                title=title,
-                url=url,
-                published_at=published_at,
-                lead=lead_from(description),
-                language=language_normalise(ref.get(XML_LANG)) or language,
-            )
+        item = WireItem(
+            guid=guid_fallback(guid=guid, url=url, title=title, published_at=published_at),
+            title=title,
+            url=url,
+            published_at=published_at,
+            lead=lead_from(description),
+            language=language_normalise(ref.get(XML_LANG)) or language,
         )
+        items.append(ItemRef(item=item, href=href))
     return items, problems
 
 
@@ -309,6 +313,7 @@ def parse_newsml(body: bytes, *, base_url: str, content_type: str = "") -> Parse
     else:
         raise ParseError(f"not a NewsML-G2 document (root element {kind or 'unknown'!r})")
     items: list[WireItem] = []
+    refs: list[ItemRef] = []
     title = ""
     for index, node in enumerate(candidates, start=1):
         name = local(node)
@@ -321,14 +326,14 @@ def parse_newsml(body: bytes, *, base_url: str, content_type: str = "") -> Parse
                     problems.append(problem)
             elif name == "packageItem":
                 title = title or text_of(child(child(node, "itemMeta"), "title"))
-                refs, ref_problems = package_refs(node, base_url=base_url)
-                items.extend(refs)
+                package, ref_problems = package_refs(node, base_url=base_url)
+                refs.extend(package)
                 problems.extend(ref_problems)
             else:
                 problems.append(f"item {index}: a {name}, not news")
         except Exception as error:  # one bad item never stops the others
             problems.append(f"item {index}: {one_line(error)}")
-    if repaired and not items:
+    if repaired and not items and not refs:
         # Like feedparser's bozo rule: a broken document that yields nothing is unreadable.
         raise ParseError(repaired[0].replace("malformed XML, repaired:", "malformed XML:"))
-    return ParsedFeed(format="newsml", title=title, items=items, problems=problems)
+    return ParsedFeed(format="newsml", title=title, items=items, problems=problems, refs=refs)

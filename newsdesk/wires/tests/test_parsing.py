@@ -181,17 +181,24 @@ def test_newsml_message_package_and_withdrawn_items() -> None:
         <description>Кратко</description></itemRef>
         <itemRef residref="urn:b"><pubStatus qcode="stat:withheld"/><headline>Второй</headline></itemRef>
       </group></groupSet></packageItem>"""
-    feed = feed_parse(package.encode())
-    assert (feed.title, feed.problems) == ("Лента", ["urn:b: withdrawn (stat:withheld)"])
-    ref = only(feed)
-    assert (ref.guid, ref.title, ref.lead, ref.language, ref.body_html) == (
+    feed = feed_parse(package.encode(), base_url="https://p.example/feeds/package.xml")
+    assert (feed.title, feed.problems, feed.items) == ("Лента", ["urn:b: withdrawn (stat:withheld)"], [])
+    (ref,) = feed.refs  # the ingest fetches it (test_packages.py)
+    assert ref.href == "https://p.example/a.xml"
+    assert (ref.item.guid, ref.item.title, ref.item.lead, ref.item.language, ref.item.body_html) == (
         "urn:a",
         "Первый",
         "Кратко",
         "ru",
         "",
     )
-    assert ref.published_at == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    assert ref.item.published_at == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    relative = package.replace('href="https://p.example/a.xml"', 'href="items/a.xml"')
+    (ref,) = feed_parse(relative.encode(), base_url="https://p.example/feeds/package.xml").refs
+    assert ref.href == "https://p.example/feeds/items/a.xml"
+    hostile = package.replace('href="https://p.example/a.xml"', 'href="file:///etc/passwd"')
+    (ref,) = feed_parse(hostile.encode(), base_url="https://p.example/feeds/package.xml").refs
+    assert ref.href == ""  # urn:a is no URL either: nothing to fetch
 
 
 def test_format_detection() -> None:
