@@ -3,15 +3,45 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+ALT_HELP = _("What the photo shows, for readers who cannot see it.")
+
 
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("image"))
+    # Required for new photos; blocks saved before it existed (and wire drafts) fall back to
+    # the image's own description or title.
+    alt = blocks.CharBlock(max_length=300, label=_("alt text"), help_text=ALT_HELP)
     caption = blocks.CharBlock(required=False, max_length=300, label=_("caption"))
     credit = blocks.CharBlock(required=False, max_length=200, label=_("credit"))
 
     class Meta:
         icon = "image"
         template = "articles/blocks/image.html"
+
+
+class GalleryImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("image"))
+    alt = blocks.CharBlock(max_length=300, label=_("alt text"), help_text=ALT_HELP)
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("caption"))
+    credit = blocks.CharBlock(required=False, max_length=200, label=_("credit"))
+
+    class Meta:
+        icon = "image"
+
+
+class GalleryBlock(blocks.StructBlock):
+    """Photos a reader swipes through (phones) or steps through with buttons and arrow keys
+    (static/articles/gallery.js); without the script it is a row that scrolls and snaps."""
+
+    title = blocks.CharBlock(
+        required=False, max_length=200, label=_("title"), help_text=_("Names the gallery for screen readers.")
+    )
+    images = blocks.ListBlock(GalleryImageBlock(), min_num=2, max_num=40, label=_("photos"))
+
+    class Meta:
+        icon = "image"
+        label = _("photo gallery")
+        template = "articles/blocks/gallery.html"
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -28,5 +58,6 @@ class ArticleBodyBlock(blocks.StreamBlock):
         features=["bold", "italic", "link", "ol", "ul", "h2", "h3"], label=_("paragraph")
     )
     image = ImageBlock(label=_("image"))
+    gallery = GalleryBlock(label=_("photo gallery"))
     quote = QuoteBlock(label=_("quote"))
     embed = EmbedBlock(label=_("embed"), max_width=800)

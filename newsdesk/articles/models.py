@@ -24,7 +24,9 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from . import photos
 from .blocks import ArticleBodyBlock
+from .forms import ArticlePageForm
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 ARTICLES_PER_PAGE = 20
 # The renditions teasers show (templates/includes/teaser.html): fetched with the listing.
-TEASER_RENDITIONS = ("fill-480x270",)
+TEASER_RENDITIONS = photos.TEASER_RENDITIONS
 
 
 # django-stubs cannot type the reverse manager of ArticlePage.source: Page is untyped.
@@ -148,13 +150,32 @@ class ArticlePage(Page):
         _("lead"), blank=True, max_length=600, help_text=_("One or two sentences.")
     )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+    # The lead photo (issue 14): shown at the top of the article, cropped in teasers, and the
+    # image of feeds, the API and structured data (docs/photos.md).
     listing_image: models.ForeignKey[AbstractImage | None, AbstractImage | None] = models.ForeignKey(
         "wagtailimages.Image",
-        verbose_name=_("listing image"),
+        verbose_name=_("lead photo"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("Shown above the text and, cropped around its focal point, in teasers."),
+    )
+    # Per article, not per image: one photo serves three editions, each in its own language.
+    listing_image_alt: models.CharField[str, str] = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows, for readers who cannot see it. Required with a photo."),
+    )
+    listing_image_caption: models.CharField[str, str] = models.CharField(
+        _("caption"), max_length=300, blank=True
+    )
+    listing_image_credit: models.CharField[str, str] = models.CharField(
+        _("credit"),
+        max_length=200,
+        blank=True,
+        help_text=_('Who took or supplied the photo: "Kazinform" is shown as "Photo: Kazinform".'),
     )
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
     authors = ParentalManyToManyField(Author, blank=True, verbose_name=_("authors"), related_name="articles")
@@ -190,7 +211,15 @@ class ArticlePage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("lead"),
         FieldPanel("body"),
-        FieldPanel("listing_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("listing_image"),
+                FieldPanel("listing_image_alt"),
+                FieldPanel("listing_image_caption"),
+                FieldPanel("listing_image_credit"),
+            ],
+            heading=_("Lead photo"),
+        ),
         MultiFieldPanel(
             [FieldPanel("authors"), FieldPanel("source"), FieldPanel("original_url"), FieldPanel("tags")],
             heading=_("Byline and tags"),
@@ -235,6 +264,7 @@ class ArticlePage(Page):
     ]
     parent_page_types = ["articles.SectionPage"]
     subpage_types: list[str] = []
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = _("article")
@@ -254,6 +284,11 @@ class ArticlePage(Page):
         # Read only when a fragment that links to it is rendered (most requests reuse one).
         context["edition_home"] = SimpleLazyObject(self._edition_home)
         return context
+
+    @property
+    def has_gallery(self) -> bool:
+        """Whether the page needs the gallery's script (read from the raw blocks: no images load)."""
+        return any(block["type"] == "gallery" for block in self.body.raw_data)
 
     def _edition_home(self) -> Page | None:
         return self.get_ancestors().filter(depth=2).specific().first()

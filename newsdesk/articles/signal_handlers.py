@@ -1,9 +1,10 @@
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from .photos import photo_renditions_enqueue_on_commit
 from .services import (
     ARTICLE_DELETED,
     ARTICLE_MOVED,
@@ -42,8 +43,18 @@ def article_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     article_change_announce_on_commit(article_id=instance.pk, change=ARTICLE_DELETED)
 
 
+def image_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An uploaded or edited image (a new file, a new focal point) gets its renditions made in
+    the background, not by the first reader (issue 14)."""
+    photo_renditions_enqueue_on_commit(image_id=instance.pk)
+
+
 def connect() -> None:
+    from wagtail.images import get_image_model
+
     from .models import ArticlePage, SectionPage
+
+    post_save.connect(image_saved, sender=get_image_model(), dispatch_uid="articles_image_saved")
 
     page_published.connect(article_published, sender=ArticlePage, dispatch_uid="articles_published")
     page_unpublished.connect(article_unpublished, sender=ArticlePage, dispatch_uid="articles_unpublished")

@@ -572,6 +572,8 @@ AXES_CLIENT_IP_CALLABLE = "newsdesk.core.http.client_ip"
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# Wagtail reads only an upload's header; this form decodes the whole file (docs/photos.md).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "newsdesk.articles.image_forms.ImageForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Django's own admin at /django-admin/ (Wagtail's is /admin/): production turns it off by default.
 DJANGO_ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=True)
