@@ -8,6 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from newsdesk.editions.views import favicon
+
 urlpatterns: list[URLPattern | URLResolver] = [
     # Per-reader endpoints, first: the view beacon is the busiest route of the site. Never
     # cached (see core.middleware.UNCACHED_PREFIXES).
@@ -16,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/search/", include("newsdesk.search.urls")),
     # /healthz and /readyz for probes: no edition prefix, never cached (docs/operations.md).
     path("", include("newsdesk.operations.urls")),
+    # Asked for by browsers and feed readers whatever the page links (docs/reader-page.md).
+    path("favicon.ico", favicon, name="favicon"),
     # robots.txt, sitemaps and the apps' API (/api/v2/).
     path("", include("newsdesk.syndication.urls")),
     # Django's own admin: off in production unless DJANGO_ADMIN_ENABLED (docs/security.md).
@@ -35,6 +39,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     # Edition pages served by the apps themselves (most viewed, search, error form), then
     # Wagtail's page tree.
+    path("", include("newsdesk.editions.edition_urls")),
     path("", include("newsdesk.analytics.edition_urls")),
     path("", include("newsdesk.corrections.edition_urls")),
     path("", include("newsdesk.search.edition_urls")),
