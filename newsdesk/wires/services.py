@@ -8,7 +8,6 @@ docs/wires.md.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import asdict, dataclass, field
@@ -17,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale
@@ -29,10 +27,11 @@ from . import duplicates
 from .fetch import FetchError, fetch
 from .images import DownloadedImage, image_store, images_download
 from .items import WireItem as FeedItem
+from .known import KnownItems, item_key
 from .models import Wire, WireItem, WireItemState
 from .packages import package_items_fetch
 from .parsing import ParsedFeed, ParseError, feed_parse
-from .workflow import wire_review_start
+from .workflow import WireReview, wire_review_get, wire_review_start
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +76,7 @@ class IngestResult:
     not_modified: bool = False
 
 
-def _key(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest() if value else ""
+_key = item_key
 
 
 def item_content_hash(item: FeedItem) -> str:
@@ -160,10 +158,19 @@ def items_ingest(*, parsed: ParsedFeed, wire: Wire | None, edition: Locale, dry_
         result.tally.count(SKIPPED)
         result.outcomes.append(ItemOutcome(item=item, action=SKIPPED, reason="beyond the package's cap"))
     index = duplicate_index_build(edition=edition, exclude_partner_id=wire.partner_id if wire else None)
+    # Looked up once per poll, not once per draft.
+    review = wire_review_get() if wire is not None and not dry_run and parsed.items else None
+    known = KnownItems.load(wire=wire, items=parsed.items)
     for item in parsed.items:
         try:
             outcome = item_ingest(
-                item=item, wire=wire, index=index, dry_run=dry_run, problems=result.problems
+                item=item,
+                wire=wire,
+                index=index,
+                dry_run=dry_run,
+                problems=result.problems,
+                review=review,
+                known=known,
             )
         except Exception as exc:  # one bad item never stops the others
             logger.exception("wire %s: item %.200r failed", wire.pk if wire else "-", item.guid)
@@ -184,14 +191,12 @@ def item_ingest(
     index: duplicates.SignatureIndex,
     dry_run: bool,
     problems: list[str],
+    review: WireReview | None = None,
+    known: KnownItems | None = None,
 ) -> ItemOutcome:
     content_hash = item_content_hash(item)
-    existing = None
-    if wire is not None:
-        match = Q(guid_key=_key(item.guid))
-        if item.url:
-            match |= Q(url_key=_key(item.url))
-        existing = WireItem.objects.filter(wire=wire).filter(match).select_related("article").first()
+    known = known if known is not None else KnownItems.load(wire=wire, items=[item])
+    existing = known.find(item)
     if existing is not None:
         reason = wire_item_update_refusal(existing=existing, content_hash=content_hash)
         if reason:
@@ -203,14 +208,21 @@ def item_ingest(
         problems.extend(image_problems)
         with transaction.atomic():
             draft_update(wire_item=existing, item=item, wire=wire, images=images, content_hash=content_hash)
+        known.add(existing)
         return ItemOutcome(item=item, action=UPDATED)
 
     signature = duplicates.signature_of(item_text(item))
     found = index.find(signature, threshold=settings.WIRES_DUPLICATE_THRESHOLD)
     if found is not None:
         if not dry_run and wire is not None:
-            wire_item_create(
-                wire=wire, item=item, content_hash=content_hash, signature=signature, duplicate_of_id=found[0]
+            known.add(
+                wire_item_create(
+                    wire=wire,
+                    item=item,
+                    content_hash=content_hash,
+                    signature=signature,
+                    duplicate_of_id=found[0],
+                )
             )
         return ItemOutcome(
             item=item, action=DUPLICATE, reason=f"also reported by item {found[0]} ({found[1]:.2f})"
@@ -220,10 +232,11 @@ def item_ingest(
     images, image_problems = images_download(images=item.images)
     problems.extend(image_problems)
     with transaction.atomic():
-        article = draft_create(item=item, wire=wire, images=images)
-        wire_item_create(
+        article = draft_create(item=item, wire=wire, images=images, review=review)
+        created = wire_item_create(
             wire=wire, item=item, content_hash=content_hash, signature=signature, article=article
         )
+    known.add(created)  # after the commit: a rolled-back item is not known
     return ItemOutcome(item=item, action=CREATED)
 
 
@@ -297,14 +310,18 @@ def _stored_images(*, images: list[DownloadedImage], item: FeedItem, wire: Wire)
     ]
 
 
-def draft_create(*, item: FeedItem, wire: Wire, images: list[DownloadedImage]) -> ArticlePage:
+def draft_create(
+    *, item: FeedItem, wire: Wire, images: list[DownloadedImage], review: WireReview | None = None
+) -> ArticlePage:
     """A draft (never live) under the wire's section, in the "Wire review" workflow."""
     section: SectionPage = wire.section
     article = ArticlePage(slug=_slug(item, wire), live=False, locale=wire.edition)
     _draft_fields(article, item=item, wire=wire, images=_stored_images(images=images, item=item, wire=wire))
     section.add_child(instance=article)
-    article.save_revision(user=None, log_action=True)
-    wire_review_start(article=article)
+    # clean=False: add_child has just run Wagtail's own checks (slug, locale) on these values,
+    # and the fields are ours, already bounded (the full clean would query them all again).
+    revision = article.save_revision(user=None, log_action=True, clean=False)
+    wire_review_start(article=article, revision=revision, review=review)
     return article
 
 
@@ -322,6 +339,7 @@ def draft_update(
     wire_item.content_hash = content_hash
     wire_item.signature = duplicates.signature_to_bytes(duplicates.signature_of(item_text(item)))
     wire_item.import_revision = revision
+    wire_item.article.latest_revision_id = revision.pk  # what the next look-up in this poll sees
     wire_item.state = WireItemState.UPDATED
     wire_item.save()
 

@@ -191,10 +191,10 @@ def test_one_bad_item_does_not_stop_the_others(feed_server, sections, monkeypatc
     )
     real = services.draft_create
 
-    def fragile(*, item: Any, wire: Any, images: Any) -> Any:
+    def fragile(*, item: Any, **kwargs: Any) -> Any:
         if item.guid == "kz-bad":
             raise ValueError("broken item")
-        return real(item=item, wire=wire, images=images)
+        return real(item=item, **kwargs)
 
     monkeypatch.setattr(services, "draft_create", fragile)
     result = ingest_wire(wire_for(sections=sections, url=url))

@@ -131,12 +131,12 @@ def test_package_lists_the_latest_live_items_of_the_edition(
     assert refs[0].get("version") == str(article.live_revision_id)
     assert root.get("version") == str(max(article.live_revision_id, older.live_revision_id))
 
-    feed = feed_parse(response.content)
-    assert [(item.title, item.lead) for item in feed.items] == [
-        ("Budget passed", article.lead),
-        ("Older", "A lead sentence."),
+    feed = feed_parse(response.content)  # the ingest then fetches each href (test_packages.py)
+    assert [(ref.item.title, ref.item.lead, ref.href) for ref in feed.refs] == [
+        ("Budget passed", article.lead, refs[0].get("href")),
+        ("Older", "A lead sentence.", refs[1].get("href")),
     ]
-    assert feed.items[0].url == f"https://newsdesk.example{article.url}"
+    assert feed.refs[0].item.url == f"https://newsdesk.example{article.url}"
     # Each reference leads to its item.
     assert client.get(refs[1].get("href").removeprefix("https://newsdesk.example")).status_code == 200
 
