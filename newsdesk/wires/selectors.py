@@ -29,3 +29,12 @@ def wire_item_incoming_count(*, editions: list[Locale]) -> int:
     if not editions:
         return 0
     return WireItem.objects.filter(wire__edition__in=editions, state__in=INCOMING_STATES).count()
+
+
+def wire_items_also_reporting(*, article_id: int) -> list[WireItem]:
+    """Other partners' items merged into the story of this draft ("also reported by")."""
+    return list(
+        WireItem.objects.filter(duplicate_of__article_id=article_id, state=WireItemState.DUPLICATE)
+        .select_related("wire__partner")
+        .order_by("received_at", "pk")
+    )

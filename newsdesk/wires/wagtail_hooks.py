@@ -1,10 +1,13 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.sidebar import LinkMenuItem
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -13,7 +16,7 @@ from newsdesk.core.editors import request_editions
 from . import admin_urls, rich_text  # noqa: F401 (rich_text registers the external link handler)
 from .forms import WireForm
 from .models import Wire
-from .selectors import wire_item_incoming_count
+from .selectors import wire_item_incoming_count, wire_items_also_reporting
 
 
 @hooks.register("register_admin_urls")
@@ -69,3 +72,33 @@ class WireViewSet(SnippetViewSet):
 
 
 register_snippet(WireViewSet)
+
+
+@hooks.register("before_edit_page")
+def also_reported_by_message(request: HttpRequest, page: Page) -> HttpResponse | None:
+    """ "Also reported by" in the draft's editor, not only on the desk row. Wagtail runs this
+    hook after its own edit-permission check; partner names and links are escaped here
+    (format_html), as they are partner text (PITFALLS 9)."""
+    if request.method != "GET":
+        return None
+    others = wire_items_also_reporting(article_id=page.pk)
+    if not others:
+        return None
+    partners = format_html_join(
+        ", ",
+        "{}",
+        (
+            (
+                format_html(
+                    '<a href="{}" rel="noopener noreferrer nofollow" target="_blank">{}</a>',
+                    other.url,
+                    other.wire.partner.name,
+                )
+                if other.url
+                else other.wire.partner.name,
+            )
+            for other in others
+        ),
+    )
+    messages.info(request, format_html("{} {}", _("Also reported by:"), partners))
+    return None
