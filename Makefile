@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-scale lint format check lock install install-dev chromium clean bench-views evaluate bench-search bench-syndication bench-wires bench bench-tools
+.PHONY: run test test-scale lint format check lock install install-dev chromium axe-core clean bench-views evaluate bench-search bench-syndication bench-wires bench bench-tools
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -45,12 +45,21 @@ run: install
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+## axe-core: the accessibility engine the browser tests inject (npm, pinned with its integrity
+## hash in tests/axe/package-lock.json; Debian's npm if the machine has none)
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+	cd tests/axe && npm ci --no-audit --no-fund --silent
+	touch $@
+axe-core: $(AXE)
+
 ## test: the whole suite on the embedded stack (SQLite, local cache), browser tests included
-test: install-dev chromium bench-tools
+test: install-dev chromium axe-core bench-tools
 	$(PY) -m pytest
 
 ## test-scale: the same suite against PostgreSQL and Redis (both must be running)
-test-scale: install-dev chromium bench-tools
+test-scale: install-dev chromium axe-core bench-tools
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
 
 lint: install-dev
@@ -73,7 +82,7 @@ lock: | $(UV)
 	$(UV) pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes --no-emit-index-url --no-header -q -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) .uv var static_collected
+	rm -rf $(VENV) .uv var static_collected tests/axe/node_modules
 
 ## bench-views: beacon throughput and exactness on SQLite and on PostgreSQL + Redis (issue 3)
 bench-views: install-dev
