@@ -16,6 +16,10 @@ ALT_TEXT_REQUIRED = _(
 class ArticlePageForm(WagtailAdminPageForm):
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
+        # Like Wagtail's own required fields (and the gallery's alt text): a draft may be saved
+        # without it, publishing or submitting for review may not.
+        if self.is_deferred_validation:
+            return cleaned_data
         if cleaned_data.get("listing_image") and not (cleaned_data.get("listing_image_alt") or "").strip():
             self.add_error("listing_image_alt", ValidationError(ALT_TEXT_REQUIRED, code="alt_required"))
         return cleaned_data

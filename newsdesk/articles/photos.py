@@ -8,7 +8,7 @@ these sizes.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from PIL import Image as PILImage
@@ -53,6 +53,16 @@ def photo_renditions_generate(*, image: AbstractImage) -> int:
     """Make every rendition the site shows of `image` (those that exist are kept): the first
     reader of a page then finds them made. Returns how many the image has now."""
     return len(image.get_renditions(*ALL_RENDITIONS))
+
+
+def image_renditions(image: AbstractImage, *specs: str) -> dict[str, Any] | None:
+    """`image.get_renditions(*specs)`, or None (logged) when the image's file is missing or
+    cannot be decoded: a caller leaves the image out rather than fail a reader's page."""
+    try:
+        return image.get_renditions(*specs)
+    except IMAGE_ERRORS as exc:  # Wagtail's SourceImageIOError (file missing) is an OSError
+        logger.warning("image %s (%s) left out: %s", image.pk, image.file.name, exc)
+        return None
 
 
 def photo_renditions_enqueue_on_commit(*, image_id: int) -> None:

@@ -23,6 +23,7 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from newsdesk.articles.models import ArticlePage, ArticlePageQuerySet, SectionPage
+from newsdesk.articles.photos import image_renditions
 from newsdesk.articles.text import rich_text_blocks
 from newsdesk.core.timezone import to_almaty
 from newsdesk.editions.models import Edition
@@ -84,7 +85,10 @@ def image_for_feed(image: object) -> FeedImage | None:
     """The feed rendition of an image (made once if missing), with its size and type."""
     if image is None:
         return None
-    rendition = image.get_rendition(FEED_IMAGE_RENDITION)  # type: ignore[attr-defined]
+    renditions = image_renditions(image, FEED_IMAGE_RENDITION)
+    if renditions is None:  # a missing or broken file: the item goes without its image
+        return None
+    rendition = renditions[FEED_IMAGE_RENDITION]
     try:
         length = rendition.file.size
     except (OSError, ValueError):

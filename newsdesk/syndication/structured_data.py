@@ -26,6 +26,7 @@ from django.utils.text import Truncator
 from wagtail.models import Page
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.articles.photos import image_renditions
 from newsdesk.core.timezone import to_almaty
 from newsdesk.editions.models import Edition
 
@@ -106,7 +107,9 @@ def _article_images(article: ArticlePage) -> list[SharingImage]:
     image = article.listing_image
     if image is None:
         return []
-    renditions = image.get_renditions(*IMAGE_RENDITIONS)
+    renditions = image_renditions(image, *IMAGE_RENDITIONS)
+    if renditions is None:  # a missing or broken file: no image, the page still renders
+        return []
     return [
         SharingImage(url=absolute_url(rendition.url), width=rendition.width, height=rendition.height)
         for rendition in (renditions[spec] for spec in IMAGE_RENDITIONS)

@@ -16,6 +16,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.articles.photos import image_renditions
 from newsdesk.core.timezone import to_almaty
 from newsdesk.editions.models import Edition
 from newsdesk.editions.selectors import edition_homes
@@ -68,7 +69,9 @@ def _image(article: ArticlePage) -> dict[str, Any] | None:
     image = article.listing_image
     if image is None:
         return None
-    renditions = image.get_renditions(*settings.API_RENDITIONS)
+    renditions = image_renditions(image, *settings.API_RENDITIONS)
+    if renditions is None:  # a missing or broken file
+        return None
     return {
         "title": image.title,
         "renditions": {
