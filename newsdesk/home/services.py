@@ -15,6 +15,7 @@ from wagtail.models import Locale, Page, Site
 from newsdesk.articles.models import ArticlePage, Author, PartnerAgency, SectionPage
 from newsdesk.editions.models import Edition
 
+from .demo_photos import DemoPhoto, demo_photos_ensure
 from .models import HomePage
 
 DEMO_CONTENT = Path(__file__).resolve().parent / "demo_content" / "stories.json"
@@ -155,10 +156,18 @@ def _section(home: HomePage, key: str) -> SectionPage:
     return SectionPage.objects.child_of(home).get(slug=key)
 
 
-def _body(paragraphs: list[str]) -> list[tuple[str, str]]:
+def _body(paragraphs: list[str], *, gallery: list[dict] | None = None) -> list[tuple[str, object]]:
+    """Paragraphs, and a photo gallery after the first one if the story has one."""
     from django.utils.html import escape
 
-    return [("paragraph", f"<p>{escape(text)}</p>") for text in paragraphs]
+    blocks: list[tuple[str, object]] = [("paragraph", f"<p>{escape(text)}</p>") for text in paragraphs]
+    if gallery:
+        blocks.insert(1, ("gallery", {"title": "", "images": gallery}))
+    return blocks
+
+
+def _story_photos(story: dict) -> list[str]:
+    return [key for key in [story.get("photo"), *story.get("gallery", [])] if key]
 
 
 STORY_KEYS = ("key", "section", "published_at", "versions")
@@ -189,7 +198,8 @@ def demo_stories_read(*, path: Path) -> list[dict]:
 def demo_content_load(*, path: Path = DEMO_CONTENT, only: set[str] | None = None) -> Tally:
     """Load the demo editions, sections and stories (those keyed in `only`, if given).
 
-    A second run changes nothing: articles are matched by edition and slug; an existing article is never overwritten, so
+    A second run changes nothing: articles are matched by edition and slug, photos by their
+    file's hash; an existing article is never overwritten (nor given a photo it lacks), so
     editors' changes to demo items survive a re-run.
     """
     tally = Tally()
@@ -205,9 +215,18 @@ def demo_content_load(*, path: Path = DEMO_CONTENT, only: set[str] | None = None
     }
     authors = [Author.objects.get_or_create(slug=slug, defaults={"name": name})[0] for slug, name in AUTHORS]
     stories = demo_stories_read(path=path)
+    # Only the photos the loaded stories show: a test loading the seed story makes none.
+    wanted = {
+        key for story in stories if only is None or story["key"] in only for key in _story_photos(story)
+    }
+    photos: dict[str, DemoPhoto] = demo_photos_ensure() if wanted else {}
+    unknown = wanted - photos.keys()
+    if unknown:
+        raise ValueError(f"no such demo photo: {', '.join(sorted(unknown))}")
     for index, story in enumerate(stories):
         if only is not None and story["key"] not in only:
             continue
+        lead_photo = photos.get(story.get("photo") or "")
         translation_key = None
         for code in EDITION_CODES:
             version = story["versions"][code]
@@ -225,12 +244,16 @@ def demo_content_load(*, path: Path = DEMO_CONTENT, only: set[str] | None = None
                     title=version["title"],
                     slug=version["slug"],
                     lead=version.get("lead", ""),
-                    body=_body(version["body"]),
+                    body=_body(
+                        version["body"],
+                        gallery=[photos[key].gallery_item(code) for key in story.get("gallery", [])],
+                    ),
                     locale_id=homes[code].locale_id,
                     source=partners.get(story["source"]) if story.get("source") else None,
                     published_at=published_at,
                     first_published_at=published_at,
                     initial_view_count=story.get("views", {}).get(code, 0),
+                    **(lead_photo.lead_fields(code) if lead_photo else {}),
                 )
                 if translation_key is not None:
                     article.translation_key = translation_key
