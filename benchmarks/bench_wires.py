@@ -43,6 +43,7 @@ def paragraphs(text: str) -> str:
 
 def bench_ingest(items: int, corpora: Path) -> dict:
     from django.core.management import call_command
+    from django.db import connection
 
     from newsdesk.articles.models import ArticlePage, PartnerAgency, SectionPage
     from newsdesk.home.services import edition_tree_ensure
@@ -78,9 +79,17 @@ def bench_ingest(items: int, corpora: Path) -> dict:
         wire = Wire.objects.create(
             partner=partner, name="bench", feed_url=url, edition_id=section.locale_id, section=section
         )
+        queries = [0]
+
+        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            queries[0] += 1
+            return execute(sql, params, many, context)
+
         started = time.perf_counter()
-        first = ingest_wire(wire)
+        with connection.execute_wrapper(count):
+            first = ingest_wire(wire)
         report["ingest_seconds"] = round(time.perf_counter() - started, 2)
+        report["queries_per_draft"] = round(queries[0] / max(first.tally.created, 1), 1)
         report["ingest_tally"] = first.tally.as_dict()
         report["ms_per_item"] = round(1000 * report["ingest_seconds"] / max(items, 1), 1)
         wire.refresh_from_db()

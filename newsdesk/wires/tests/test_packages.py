@@ -6,9 +6,12 @@ HTTP server on 127.0.0.1 (PUBLIC_BASE_URL points there, so the package's hrefs d
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -153,3 +156,41 @@ def test_references_are_relative_to_the_package_and_credentials_stay_at_its_orig
     )
     assert [headers.get("Authorization") for _, headers in elsewhere.requests] == [None]
     assert PartnerAgency.objects.count() == 1
+
+
+def test_a_hostile_package_tried_with_url_ends_in_a_json_tally(
+    feed_server: FeedServer, published: list[ArticlePage], settings
+) -> None:
+    settings.WIRES_FETCH_DEADLINE = 2.0
+    good = published[0]
+    refs = [
+        f'<itemRef residref="{newsml_item_guid(good)}" href="{good.pk}.xml"/>',
+        '<itemRef residref="urn:laughs" href="laughs.xml"/>',
+        '<itemRef residref="urn:loop" href="loop.xml"/>',
+        '<itemRef residref="urn:nested" href="nested.xml"/>',
+        '<itemRef residref="urn:file" href="file:///etc/passwd"/>',
+    ]
+    package = f'<packageItem xmlns="{NAR}" guid="p"><groupSet><group>{"".join(refs)}</group></groupSet></packageItem>'
+    laughs = '<?xml version="1.0"?><!DOCTYPE n [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+    feed_server.route(
+        "/en/newsml/laughs.xml", Static(f'{laughs}<newsItem xmlns="{NAR}">&b;</newsItem>'.encode())
+    )
+    feed_server.route("/en/newsml/loop.xml", Static(b"", status=302, headers={"Location": "loop.xml"}))
+    feed_server.route("/en/newsml/nested.xml", Static(package.encode(), PACKAGE))
+    feed_server.route("/en/newsml/hostile.xml", Static(package.encode(), PACKAGE))
+    out, err = StringIO(), StringIO()
+    call_command(
+        "syndication_ingest",
+        "--url",
+        feed_server.url("/en/newsml/hostile.xml"),
+        "--edition",
+        "en",
+        "--dry-run",
+        "--json",
+        stdout=out,
+        stderr=err,
+    )
+    payload = json.loads(out.getvalue())
+    assert payload["tally"] == {"found": 5, "created": 1, "updated": 0, "skipped": 0, "errors": 4}
+    assert [item["guid"] for item in payload["items"]] == [newsml_item_guid(good)]
+    assert "Traceback" not in err.getvalue() and err.getvalue().count("\n") == 2  # progress, total
