@@ -154,9 +154,6 @@ def items_ingest(*, parsed: ParsedFeed, wire: Wire | None, edition: Locale, dry_
     result = IngestResult(format=parsed.format, problems=list(parsed.problems))
     result.tally.found = len(parsed.items) + len(parsed.problems) + len(parsed.unread)
     result.tally.errors = len(parsed.problems)
-    for item in parsed.unread:
-        result.tally.count(SKIPPED)
-        result.outcomes.append(ItemOutcome(item=item, action=SKIPPED, reason="beyond the package's cap"))
     index = duplicate_index_build(edition=edition, exclude_partner_id=wire.partner_id if wire else None)
     # Looked up once per poll, not once per draft.
     review = wire_review_get() if wire is not None and not dry_run and parsed.items else None
@@ -178,6 +175,9 @@ def items_ingest(*, parsed: ParsedFeed, wire: Wire | None, edition: Locale, dry_
             result.problems.append(f"item {item.guid[:200]}: {outcome.reason}")
         result.tally.count(outcome.action)
         result.outcomes.append(outcome)
+    for item in parsed.unread:  # listed by a package beyond its cap: never fetched
+        result.tally.count(SKIPPED)
+        result.outcomes.append(ItemOutcome(item=item, action=SKIPPED, reason="beyond the package's cap"))
     return result
 
 
