@@ -234,8 +234,11 @@ def _limits(max_bytes: int | None) -> _Limits:
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port
+    try:
+        parts = urlsplit(url)
+        return parts.scheme, (parts.hostname or "").lower(), parts.port
+    except ValueError:  # _checked_url says why, in its own words
+        return "", "", None
 
 
 def _checked_url(url: str) -> tuple[str, str, int, str]:

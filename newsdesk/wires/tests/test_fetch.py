@@ -146,6 +146,8 @@ def test_redirect_to_a_private_address_is_refused(settings, server: FeedServer) 
         "http://user:secret@example.com/feed.xml",
         "http:///no-host",
         "http://exa mple.com/",
+        "http://[::1/feed.xml",
+        "http://example.com:99999/feed.xml",
     ],
 )
 def test_unacceptable_urls_are_refused_before_any_connection(url: str) -> None:
