@@ -24,6 +24,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from newsdesk.core.routing import ViewRestrictionsMemoMixin
+
 from . import photos
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm
@@ -121,7 +123,7 @@ def paginate(
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-class SectionPage(Page):
+class SectionPage(ViewRestrictionsMemoMixin, Page):
     """A rubric of an edition: politics, economy, society, world, sport, culture."""
 
     # Wagtail ships no types, so django-stubs cannot infer the fields of Page subclasses.
@@ -145,7 +147,7 @@ class SectionPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(ViewRestrictionsMemoMixin, Page):
     lead: models.TextField[str, str] = models.TextField(
         _("lead"), blank=True, max_length=600, help_text=_("One or two sentences.")
     )

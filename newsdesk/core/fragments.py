@@ -43,6 +43,8 @@ SOURCE_MODELS = (
     "wagtailcore.Site",
     "wagtailcore.Locale",
     "wagtailimages.Image",
+    # Routing is kept per generation too (core.routing): a new restriction must be seen at once.
+    "wagtailcore.PageViewRestriction",
 )
 _REQUEST_ATTRIBUTE = "_newsdesk_fragments_generation"
 

@@ -15,11 +15,12 @@ from wagtail.url_routing import RouteResult
 
 from newsdesk.articles.models import ArticlePage, SectionPage, paginate
 from newsdesk.articles.selectors import article_list_with_tag
+from newsdesk.core.routing import ViewRestrictionsMemoMixin
 
 from .selectors import front_page_blocks
 
 
-class HomePage(RoutablePageMixin, Page):
+class HomePage(ViewRestrictionsMemoMixin, RoutablePageMixin, Page):
     """An edition's front page: lead story, latest news, a block per section."""
 
     # Wagtail ships no types, so django-stubs cannot infer the fields of Page subclasses.

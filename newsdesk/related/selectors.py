@@ -7,7 +7,7 @@ from wagtail.models import Page
 
 from newsdesk.articles.models import ArticlePage
 
-from .models import TranslationSuggestion
+from .models import RelatedArticle, TranslationSuggestion
 
 RELATED_LIMIT = 5
 
@@ -28,6 +28,26 @@ def article_list_related(*, article: ArticlePage, limit: int = RELATED_LIMIT) ->
     if related:
         return related
     return _fallback(article=article, limit=limit)
+
+
+def article_related_ids(*, article: ArticlePage, limit: int = RELATED_LIMIT) -> list[int]:
+    """The ids of the article's precomputed relevant news in rank order: the key of its
+    rendered block (`related_tags.related_articles`), read on every request, so one table and
+    its index. Whether they are live is checked when the block is rendered: a withdrawal
+    bumps the fragments generation, so no block rendered before it is reused."""
+    return list(
+        RelatedArticle.objects.filter(article_id=article.pk)
+        .order_by("rank")
+        .values_list("related_id", flat=True)[:limit]
+    )
+
+
+def article_list_related_for_block(*, article: ArticlePage, ids: list[int]) -> list[ArticlePage]:
+    """The teasers of the block, from `article_related_ids` (or the fallback when empty)."""
+    if not ids:
+        return _fallback(article=article, limit=RELATED_LIMIT)
+    by_id = {a.pk: a for a in ArticlePage.objects.published().filter(pk__in=ids).for_listing()}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _fallback(*, article: ArticlePage, limit: int) -> list[ArticlePage]:

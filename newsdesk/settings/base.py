@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
+    # Wagtail's routing answered from a per-process memo (docs/performance-render.md).
+    "newsdesk.core.routing.PageRouteMemoMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
