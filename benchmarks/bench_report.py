@@ -23,6 +23,7 @@ ROWS = [
     "stock Wagtail cache middleware",
     "uncached article",
     "stock Wagtail uncached",
+    "stock Wagtail uncached, 4 sync workers",
     "uncached home",
     "article behind nginx cache",
     "stampede renders",
@@ -55,6 +56,7 @@ def checks(stack: Measured) -> list[str]:
         return rows[name].rate if name in rows else 0.0
 
     uncached, stock_uncached = rate("uncached article"), rate("stock Wagtail uncached")
+    stock_sync = rate("stock Wagtail uncached, 4 sync workers")
     cached, stock_cached = rate("cached article"), rate("stock Wagtail cache middleware")
     behind, static = rate("article behind nginx cache"), rate("nginx static (baseline)")
     p99 = rows["cached article"].p99_ms if "cached article" in rows else 0.0
@@ -65,8 +67,10 @@ def checks(stack: Measured) -> list[str]:
         return "MET" if ok else "NOT MET"
 
     return [
-        f"uncached article {uncached:,.0f} req/s, {uncached / max(stock_uncached, 1):.2f}x stock: "
-        f"{verdict(uncached >= 300 and uncached >= 2.5 * stock_uncached)}",
+        f"uncached article {uncached:,.0f} req/s, {uncached / max(stock_uncached, 1):.2f}x stock on the same "
+        f"gthread workers: {verdict(uncached >= 300 and uncached >= 2.5 * stock_uncached)}",
+        f"uncached article {uncached / max(stock_sync, 1):.2f}x stock on 4 sync workers (the issue's "
+        f"table): {verdict(uncached >= 300 and uncached >= 2.5 * stock_sync)}",
         f"uncached home {rate('uncached home'):,.0f} req/s: {verdict(rate('uncached home') >= 200)}",
         f"cached article {cached:,.0f} req/s, {cached / max(stock_cached, 1):.2f}x stock cache middleware, "
         f"p99 {p99:.1f} ms: {verdict(cached >= 5000 and p99 < 40)}",

@@ -8,6 +8,7 @@ nor stored in, the shared cache.
 from __future__ import annotations
 
 import shutil
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def proxy(live_server, settings, tmp_path: Path) -> Iterator[Proxy]:
     settings.PUBLIC_BASE_URL = base
     settings.WAGTAILFRONTENDCACHE = {
         "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "newsdesk.core.pagecache.proxy.TimedHTTPBackend",
             "LOCATION": f"http://127.0.0.1:{site.purge_port}",
         }
     }
@@ -131,3 +132,20 @@ def test_other_cookies_share_the_anonymous_copy(proxy: Proxy, seed_article, app_
     app_requests.clear()
     assert proxy.get(path, {"Cookie": "_ga=GA1.2.3; theme=dark"})[0] == "HIT"
     assert app_requests == []
+
+
+def test_a_withdrawn_article_leaves_nginx_at_once_with_the_worker_not_running(
+    proxy: Proxy, seed_article, settings
+) -> None:
+    """Unpublished with every task queued and none run: the PURGE is sent by the editor's
+    request itself (core/pagecache/proxy.py), so nginx never serves the withdrawn page again."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "bulk"]}
+    }
+    path = seed_article.url
+    proxy.get(path)
+    assert proxy.get(path)[0] == "HIT"
+    seed_article.unpublish()
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        proxy.get(path)
+    assert gone.value.code == 404

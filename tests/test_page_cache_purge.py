@@ -37,7 +37,8 @@ def proxy(settings) -> Iterator[Proxy]:
     class Handler(BaseHTTPRequestHandler):
         def do_PURGE(self) -> None:  # noqa: N802 - the HTTP method's name
             seen.append((self.headers["Host"], self.path))
-            self.send_response(200)
+            # ngx_cache_purge answers 404 for a page it did not hold.
+            self.send_response(404 if "not-cached" in self.path else 200)
             self.end_headers()
 
         def log_message(self, *args: object) -> None:
@@ -48,7 +49,7 @@ def proxy(settings) -> Iterator[Proxy]:
     thread.start()
     settings.WAGTAILFRONTENDCACHE = {
         "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "newsdesk.core.pagecache.proxy.TimedHTTPBackend",
             "LOCATION": f"http://127.0.0.1:{server.server_port}",
         }
     }
@@ -174,3 +175,67 @@ def test_a_new_relevant_news_list_purges_the_page_that_shows_it(site: Site, sect
     assert outcome(neighbour.url) == "miss"
     assert outcome(site.grain.url) == "miss"  # its list may now take the neighbour in
     assert [outcome("/en/"), outcome(site.other.url)] == ["hit", "hit"]
+
+
+QUEUED_ONLY = {
+    "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "bulk"]}
+}
+
+
+def queued_purges() -> list[list[str]]:
+    from django_tasks import default_task_backend
+
+    return [
+        list(result.args[0])
+        for result in default_task_backend.results  # type: ignore[attr-defined]
+        if result.task.name == "purge_urls_from_cache_task"
+    ]
+
+
+def test_the_proxy_is_purged_at_the_commit_with_the_worker_not_running(
+    site: Site, proxy: Proxy, settings
+) -> None:
+    settings.TASKS = QUEUED_ONLY
+    article = ArticlePage.objects.get(pk=site.grain.pk)
+    with committed():
+        article.unpublish()
+    # Sent by the request that unpublished, not by Wagtail's task (queued, never run here):
+    # nginx stops serving the withdrawn page at once.
+    assert ("news.example", site.grain.url) in proxy.purged
+
+
+def test_an_unreachable_proxy_leaves_the_purge_to_the_worker(site: Site, proxy: Proxy, settings) -> None:
+    import socket
+    import time
+
+    settings.TASKS = QUEUED_ONLY
+    with socket.socket() as closed:  # a port nobody listens on: connection refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "newsdesk.core.pagecache.proxy.TimedHTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{port}",
+        }
+    }
+    article = ArticlePage.objects.get(pk=site.grain.pk)
+    article.title = "Grain exports rise once more"
+    started = time.monotonic()
+    with committed():
+        article.save_revision().publish()
+    assert time.monotonic() - started < 10
+    assert ArticlePage.objects.get(pk=site.grain.pk).title == "Grain exports rise once more"
+    # Our URLs, queued for the worker to retry (besides Wagtail's own page purge).
+    assert any(f"http://news.example{site.grain.url}" in urls for urls in queued_purges())
+
+
+def test_a_page_the_proxy_did_not_hold_is_no_failure_and_cyrillic_paths_are_encoded(
+    proxy: Proxy, settings
+) -> None:
+    from newsdesk.core.pagecache.proxy import proxy_purge_urls
+
+    settings.TASKS = QUEUED_ONLY
+    proxy_purge_urls(["http://news.example/en/not-cached/", "http://news.example/ru/tags/зерно/"])
+    # Percent-encoded UTF-8, as browsers send it and nginx keys it ($request_uri).
+    assert proxy.paths() == {"/en/not-cached/", "/ru/tags/%D0%B7%D0%B5%D1%80%D0%BD%D0%BE/"}
+    assert queued_purges() == []

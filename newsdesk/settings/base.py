@@ -465,11 +465,15 @@ PAGE_CACHE_PROXY_PURGE_PAGES = env.int("PAGE_CACHE_PROXY_PURGE_PAGES", default=5
 # The proxy in front (nginx ngx_cache_purge or Varnish), purged with `PURGE <path>` (Host:
 # PUBLIC_BASE_URL's host) at this address, e.g. http://127.0.0.1:8080; empty: no proxy.
 PAGE_CACHE_PURGE_URL = env.str("PAGE_CACHE_PURGE_URL", default="")
+# Seconds a PURGE may take after a publish before the worker is left to retry it.
+PAGE_CACHE_PURGE_TIMEOUT = env.float("PAGE_CACHE_PURGE_TIMEOUT", default=2.0)
 WAGTAILFRONTENDCACHE = (
     {
         "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            # Wagtail's HTTP backend with a timeout, sent right after the commit (core/pagecache/proxy.py).
+            "BACKEND": "newsdesk.core.pagecache.proxy.TimedHTTPBackend",
             "LOCATION": PAGE_CACHE_PURGE_URL,
+            "TIMEOUT": PAGE_CACHE_PURGE_TIMEOUT,
         }
     }
     if PAGE_CACHE_PURGE_URL

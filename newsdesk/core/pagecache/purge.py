@@ -68,14 +68,10 @@ def proxy_urls(targets: Iterable[PurgeTarget]) -> list[str]:
 
 
 def proxy_purge(targets: Iterable[PurgeTarget]) -> None:
-    """Wagtail's frontend cache (`WAGTAILFRONTENDCACHE`, an HTTP PURGE per URL), in its task."""
-    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        return
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    """The proxy in front (`WAGTAILFRONTENDCACHE`): a PURGE per URL, now (`proxy.py`)."""
+    from .proxy import proxy_purge_urls
 
-    urls = proxy_urls(targets)
-    if urls:
-        purge_urls_from_cache(urls)
+    proxy_purge_urls(proxy_urls(targets))
 
 
 @contextmanager
