@@ -18,3 +18,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Each request's log line: GUNICORN_ACCESS_LOG=- for the console. Off by default: the proxy
+# in front (deploy/nginx) keeps the access log, and on a page-cache hit gunicorn's line is a
+# tenth of the request's cost (docs/performance.md).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
