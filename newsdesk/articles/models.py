@@ -123,6 +123,22 @@ def paginate(
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def listing_fragment_key(request: HttpRequest) -> int | None:
+    """The page number a listing's rendered teasers are kept under (`{% fragment %}`), or None
+    (render, keep nothing) for anything but a plain number up to PAGE_CACHE_MAX_PAGE: random
+    `?page=` values must not fill the caches (shared/PITFALLS.md 13)."""
+    value = request.GET.get("page", "1")
+    if not value.isascii() or not value.isdigit() or len(request.GET.getlist("page")) > 1:
+        return None
+    number = int(value)
+    return number if 1 <= number <= settings.PAGE_CACHE_MAX_PAGE else None
+
+
+def lazy_page_of(queryset: models.QuerySet, request: HttpRequest) -> PaginatorPage:
+    """`paginate`, run only if the listing is rendered (not when its fragment is reused)."""
+    return SimpleLazyObject(lambda: paginate(queryset, request))  # type: ignore[return-value]
+
+
 class SectionPage(ViewRestrictionsMemoMixin, Page):
     """A rubric of an edition: politics, economy, society, world, sport, culture."""
 
@@ -143,7 +159,8 @@ class SectionPage(ViewRestrictionsMemoMixin, Page):
     def get_context(self, request: HttpRequest, *args: object, **kwargs: object) -> dict:
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().in_section(self).for_listing().latest()
-        context["articles"] = paginate(articles, request)
+        context["articles"] = lazy_page_of(articles, request)
+        context["listing_key"] = listing_fragment_key(request)
         return context
 
 

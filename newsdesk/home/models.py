@@ -13,7 +13,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from newsdesk.articles.models import ArticlePage, SectionPage, paginate
+from newsdesk.articles.models import ArticlePage, SectionPage, lazy_page_of, listing_fragment_key
 from newsdesk.articles.selectors import article_list_with_tag
 from newsdesk.core.routing import ViewRestrictionsMemoMixin
 
@@ -80,5 +80,11 @@ class HomePage(ViewRestrictionsMemoMixin, RoutablePageMixin, Page):
         return TemplateResponse(
             request,
             "home/tag_page.html",
-            {"page": self, "self": self, "tag": tag_obj, "articles": paginate(articles, request)},
+            {
+                "page": self,
+                "self": self,
+                "tag": tag_obj,
+                "articles": lazy_page_of(articles, request),
+                "listing_key": listing_fragment_key(request),
+            },
         )

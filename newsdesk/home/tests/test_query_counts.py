@@ -41,9 +41,10 @@ ARTICLE_QUERIES = 1 + VIEW_COUNT_QUERY
 # in the language: 3, the article, whether any view restriction exists); the relevant news
 # by id with their photos (2).
 ARTICLE_QUERIES_COLD = 28 + VIEW_COUNT_QUERY + MOST_VIEWED_QUERIES
-# A section page of 20 teasers, each with a listing photo (renditions prefetched), its route
-# reused: the page of teasers (count, teasers, renditions: 3).
-SECTION_QUERIES = 3
+# A section page of 20 teasers, each with a listing photo, its route and its page of teasers
+# reused (fragments by page number): nothing. Cold: the page of teasers (count, teasers,
+# renditions: 3) among the rest.
+SECTION_QUERIES = 0
 SECTION_QUERIES_COLD = 14 + MOST_VIEWED_QUERIES  # view restrictions: one "any?" query
 # An edition's front page, its route reused: everything (lead, latest, one block per section,
 # most viewed) is fragments.
