@@ -13,6 +13,7 @@ If the shared cache cannot tell the generation (Redis down), nothing is reused.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -140,10 +141,20 @@ def fragments_forget_on_commit() -> None:
     transaction.on_commit(bump)
 
 
+@functools.cache
+def fragments_release() -> str:
+    """What the deployed code is called in fragment keys: blocks hold static files' hashed
+    names and the templates' markup, so another release must not reuse them from the shared
+    cache. FRAGMENT_RELEASE, else the static manifest's hash (read once per process)."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return settings.FRAGMENT_RELEASE or str(getattr(staticfiles_storage, "manifest_hash", "") or "")
+
+
 def fragment_key(name: str, vary: tuple[Hashable, ...], generation: int) -> str:
     language = translation.get_language() or ""
     parts = ":".join(str(part) for part in vary)
-    return f"{KEY_PREFIX}:{generation}:{language}:{name}:{parts}"
+    return f"{KEY_PREFIX}:{fragments_release()}:{generation}:{language}:{name}:{parts}"
 
 
 def fragment_get_or_set(

@@ -487,6 +487,10 @@ WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3_600)
 # Fragments each web process keeps in memory besides the shared cache (0: none).
 FRAGMENT_MEMO_ENTRIES = env.int("FRAGMENT_MEMO_ENTRIES", default=2_000)
+# Names the deployed code in every fragment's key (e.g. the git commit), so that blocks the
+# previous release rendered are never reused by the next; empty: the static files' manifest
+# hash, which changes with any CSS or script.
+FRAGMENT_RELEASE = env.str("FRAGMENT_RELEASE", default="")
 # [security]
 # What each setting defends against, and the policy's reasons: docs/security.md.
 # HTTPS: seconds browsers remember to use HTTPS only (0: no header; production: one year).

@@ -109,3 +109,19 @@ def test_many_changes_in_one_transaction_bump_once(sections: dict) -> None:
         for section in list(sections.values())[:3]:
             section.save()
     assert fragments.fragments_generation() == before + 1
+
+
+def test_another_release_never_reuses_the_last_ones_blocks(settings) -> None:
+    """Blocks hold hashed static names and template markup: a deploy renders them anew."""
+    render = Renders()
+    try:
+        settings.FRAGMENT_RELEASE = "release-1"
+        fragments.fragments_release.cache_clear()
+        assert get(render) == get(render) == "render 1"
+        settings.FRAGMENT_RELEASE = "release-2"
+        fragments.fragments_release.cache_clear()
+        fragments.memo.clear()  # a new process: only the shared cache is left
+        assert get(render) == "render 2"
+    finally:
+        settings.FRAGMENT_RELEASE = ""
+        fragments.fragments_release.cache_clear()
