@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 from wagtail.models import Page
 
@@ -10,6 +11,10 @@ from newsdesk.articles.models import ArticlePage
 from .models import RelatedArticle, TranslationSuggestion
 
 RELATED_LIMIT = 5
+_RELATED_IDS = (
+    f'SELECT "related_id" FROM "{RelatedArticle._meta.db_table}" WHERE "article_id" = %s '
+    'ORDER BY "rank" LIMIT %s'
+)
 
 
 def article_list_related(*, article: ArticlePage, limit: int = RELATED_LIMIT) -> list[ArticlePage]:
@@ -35,11 +40,11 @@ def article_related_ids(*, article: ArticlePage, limit: int = RELATED_LIMIT) -> 
     rendered block (`related_tags.related_articles`), read on every request, so one table and
     its index. Whether they are live is checked when the block is rendered: a withdrawal
     bumps the fragments generation, so no block rendered before it is reused."""
-    return list(
-        RelatedArticle.objects.filter(article_id=article.pk)
-        .order_by("rank")
-        .values_list("related_id", flat=True)[:limit]
-    )
+    # Plain SQL: this runs for every uncached article page, and compiling the equivalent
+    # queryset cost a third of a millisecond each time.
+    with connection.cursor() as cursor:
+        cursor.execute(_RELATED_IDS, [article.pk, limit])
+        return [related_id for (related_id,) in cursor.fetchall()]
 
 
 def article_list_related_for_block(*, article: ArticlePage, ids: list[int]) -> list[ArticlePage]:

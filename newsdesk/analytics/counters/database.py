@@ -238,9 +238,14 @@ def bursts_refuse(*, records: list[ViewRecord], readers: int, seconds: int, run:
 
 
 def database_totals(*, article_ids: Iterable[int]) -> dict[int, int]:
-    return dict(
-        ArticleViewTotal.objects.filter(article_id__in=list(article_ids)).values_list("article_id", "views")
-    )
+    # Read on every article page: the SQL the beacon's path already uses, not a queryset
+    # compiled again for each reader (a third of a millisecond per page).
+    ids = list(article_ids)
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(TOTALS_GET.format(ids=", ".join(["%s"] * len(ids))), ids)
+        return dict(cursor.fetchall())
 
 
 def _sqlite_file() -> bool:
