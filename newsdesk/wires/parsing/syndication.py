@@ -18,7 +18,7 @@ from typing import Any
 
 import feedparser
 
-from newsdesk.wires.cleaning import body_clean, text_clean
+from newsdesk.wires.cleaning import MarkupTooLarge, body_clean, text_clean
 from newsdesk.wires.items import WireImage, WireItem
 
 from . import ParsedFeed, ParseError, dtd_entities_strip
@@ -158,9 +158,13 @@ def parse_syndication(body: bytes, *, content_type: str, base_url: str) -> Parse
             problems.append(f"item {index}: no title and no text")
         else:
             items.append(item)
+    try:
+        title = text_clean(feed.get("title") or "")
+    except MarkupTooLarge:
+        title = ""  # only the feed's name: its items are read all the same
     return ParsedFeed(
         format="atom" if version.startswith("atom") else "rss",
-        title=text_clean(feed.get("title") or ""),
+        title=title,
         items=items,
         problems=problems,
     )
