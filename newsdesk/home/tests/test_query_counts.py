@@ -34,13 +34,14 @@ MOST_VIEWED_QUERIES = 2 if COUNTED_IN_DATABASE else 0
 
 # An article page, its fragments reused (newsdesk.core.fragments): the site (1), the edition's
 # home by its language (locale, translation, specific: 3), the article by its address (1),
-# Wagtail's view restrictions (2), the view count (1) and the relevant news (1).
-ARTICLE_QUERIES = 8 + VIEW_COUNT_QUERY
+# Wagtail's view restrictions (2), the view count (1) and the relevant news with the
+# renditions of their photos' squares (2; 1 before issue 14 put photos there).
+ARTICLE_QUERIES = 9 + VIEW_COUNT_QUERY
 # The same with every fragment rendered again: the edition, the translations and homes of the
 # switcher and hreflang, the navigation, the section and edition home, the photo renditions
 # (sharing image; the lead photo's nine in one query, issue 14), tags and authors, the
-# corrections notes and the most-viewed list.
-ARTICLE_QUERIES_COLD = 27 + VIEW_COUNT_QUERY + MOST_VIEWED_QUERIES
+# corrections notes, the most-viewed list, and the relevant news' squares (as above).
+ARTICLE_QUERIES_COLD = 28 + VIEW_COUNT_QUERY + MOST_VIEWED_QUERIES
 # A section page of 20 teasers, each with a listing photo (renditions prefetched): the site,
 # the edition's home (3), the section by its address (1), view restrictions (2) and the page
 # of teasers (count, teasers, renditions: 3).
