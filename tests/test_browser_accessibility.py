@@ -1,6 +1,6 @@
 """The reader's pages in Chromium (issue 14): axe-core finds no violation on an article, the
 edition homes, a section and a search page, and on the article with a lead photo and a gallery
-(phone and desktop widths; docs/reader-page.md says why that one is still a strict xfail); the
+(phone and desktop widths); the
 header search works with scripts turned off in every edition; the print stylesheet leaves the
 story, its date and its address.
 
@@ -131,12 +131,6 @@ def test_axe_finds_no_violation_on_the_readers_pages(
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="aria-allowed-role: gallery slides are <figure role=group> (articles/blocks/gallery.html,"
-    " issue 14's photos part); when they pass, remove this mark",
-)
 def test_axe_finds_no_violation_on_the_photo_story(
     live_server: Any, axe_context: Any, axe_source: str, photo_story: ArticlePage
 ) -> None:
