@@ -1,8 +1,7 @@
 """The reader's pages in Chromium (issue 14): axe-core finds no violation on an article, the
 edition homes, a section and a search page, and on the article with a lead photo and a gallery
-(phone and desktop widths); the
-header search works with scripts turned off in every edition; the print stylesheet leaves the
-story, its date and its address.
+(phone and desktop widths); the header search works with scripts turned off in every edition;
+the print stylesheet leaves the story, its date and its address.
 
 axe-core is the npm package pinned in tests/axe/package-lock.json (`make test` installs it
 with `npm ci`); nothing is fetched while the tests run.
