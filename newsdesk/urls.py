@@ -8,8 +8,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from newsdesk.editions.views import favicon
-
 urlpatterns: list[URLPattern | URLResolver] = [
     # Per-reader endpoints, first: the view beacon is the busiest route of the site. Never
     # cached (see core.middleware.UNCACHED_PREFIXES).
@@ -18,8 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/search/", include("newsdesk.search.urls")),
     # /healthz and /readyz for probes: no edition prefix, never cached (docs/operations.md).
     path("", include("newsdesk.operations.urls")),
-    # Asked for by browsers and feed readers whatever the page links (docs/reader-page.md).
-    path("favicon.ico", favicon, name="favicon"),
+    # /favicon.ico: asked for by browsers and feed readers whatever the page links.
+    path("", include("newsdesk.editions.urls")),
     # robots.txt, sitemaps and the apps' API (/api/v2/).
     path("", include("newsdesk.syndication.urls")),
     # Django's own admin: off in production unless DJANGO_ADMIN_ENABLED (docs/security.md).

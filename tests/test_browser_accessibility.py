@@ -1,7 +1,7 @@
 """The reader's pages in Chromium (issue 14): axe-core finds no violation on an article, the
-edition homes, a section and a search page (phone and desktop widths); the header search works
-with scripts turned off in every edition; the print stylesheet leaves the story, its date and
-its address.
+edition homes, a section and a search page, and on the article with a lead photo and a gallery
+(phone and desktop widths); the header search works with scripts turned off in every edition;
+the print stylesheet leaves the story, its date and its address.
 
 axe-core is the npm package pinned in tests/axe/package-lock.json (`make test` installs it
 with `npm ci`); nothing is fetched while the tests run.
@@ -9,15 +9,18 @@ with `npm ci`); nothing is fetched while the tests run.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from wagtail.models import Collection
 
 from newsdesk.analytics.tests.conftest import CHROME, analytics_isolation  # noqa: F401 (autouse fixture)
 from newsdesk.articles.models import ArticlePage
+from newsdesk.home.services import demo_content_load
 from tests.test_reader_page import HEADER_SEARCH
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,6 +39,9 @@ AXE_RUN = """async () => {
     passes: results.passes.map((p) => p.id),
   };
 }"""
+# The demo story with a lead photo and a gallery (newsdesk/home/demo_content/stories.json).
+PHOTO_STORY = "space-photography-exhibition-astana"
+PHOTO_STORY_SLUG = "astana-exhibition-shows-space-photography"
 # A word of the seed article's title in each edition, as a reader would type it.
 QUERIES = {"en": "presidents", "ru": "президенты", "kk": "президенттері"}
 
@@ -50,6 +56,16 @@ def axe_source() -> str:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: `make axe-core` (part of `make test`) installs it")
     return AXE.read_text()
+
+
+@pytest.fixture
+def photo_story(seed_article: ArticlePage) -> ArticlePage:
+    """The demo story with a lead photo and a gallery (issue 14's photos part), in English."""
+    if Collection.get_first_root_node() is None:
+        # An earlier transactional test's flush took the migrations' root collection with it.
+        Collection.add_root(name="Root")
+    demo_content_load(only={PHOTO_STORY})
+    return ArticlePage.objects.get(locale__language_code="en", slug=PHOTO_STORY_SLUG)
 
 
 @pytest.fixture
@@ -85,9 +101,21 @@ def axe_context(browser: Any) -> Iterator[Any]:
 
 
 def test_axe_finds_no_violation_on_the_readers_pages(
-    live_server: Any, axe_context: Any, axe_source: str, seed_article: ArticlePage
+    live_server: Any,
+    axe_context: Any,
+    axe_source: str,
+    translations: dict[str, ArticlePage],
 ) -> None:
-    paths = [seed_article.url, "/en/", "/ru/", "/kk/", "/en/politics/", "/en/search/?q=president"]
+    paths = [
+        *(translations[code].url for code in ("en", "ru", "kk")),
+        "/en/",
+        "/ru/",
+        "/kk/",
+        "/en/politics/",
+        "/kk/politics/",
+        "/en/search/?q=president",
+        "/ru/search/?q=президент",
+    ]
     found: dict[str, list[Any]] = {}
     for width, viewport in VIEWPORTS.items():
         page = axe_context(viewport).new_page()
@@ -99,7 +127,21 @@ def test_axe_finds_no_violation_on_the_readers_pages(
             assert {"heading-order", "landmark-unique", "label", "color-contrast"} <= set(
                 results["passes"]
             ), path
-    assert found == {}
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_axe_finds_no_violation_on_the_photo_story(
+    live_server: Any, axe_context: Any, axe_source: str, photo_story: ArticlePage
+) -> None:
+    """The article with a lead photo and a gallery, at both widths."""
+    found = {}
+    for width, viewport in VIEWPORTS.items():
+        page = axe_context(viewport).new_page()
+        results = axe_check(page, axe_source, live_server.url + photo_story.url)
+        assert page.locator(".gallery").count() == 1 and page.locator("picture").count() >= 1
+        if results["violations"]:
+            found[width] = results["violations"]
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
 
 
 def test_axe_would_report_a_violation(

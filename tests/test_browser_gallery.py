@@ -157,6 +157,8 @@ def test_a_swipe_snaps_to_one_photo_and_the_status_follows(live_server, gallery_
         width = page.eval_on_selector(track, "(t) => t.clientWidth")
         slide_width = page.eval_on_selector("[data-gallery-slide]", "(s) => s.getBoundingClientRect().width")
         assert abs(slide_width - width) < 1  # one photo per screen
+        # ...and the page is no wider than the phone (the slides' total width must not leak).
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         # A swipe that stops part of the way: the snap finishes it on the next photo.
         page.eval_on_selector(track, "(t) => t.scrollTo({ left: t.clientWidth * 0.7, behavior: 'instant' })")
         wait_for_slide(page, 1)

@@ -32,8 +32,10 @@ IMAGE_ERRORS: tuple[type[BaseException], ...] = (
 
 FORMATS = "format-{avif,webp,jpeg}"
 # Teasers (home, section, tag pages), the front page's lead teaser included: 16:9 crops around
-# the focal point. articles.models.for_listing prefetches exactly these.
+# the focal point.
 TEASER_SPECS = ("fill-{320x180,480x270,800x450}-c100", FORMATS)
+# Relevant news and most viewed (beside the article): small squares.
+THUMB_SPECS = ("fill-{80x80,160x160}-c100", FORMATS)
 # An article's lead photo, its body photos and gallery slides: 16:9, phone to desktop
 # (the article column is at most 760 CSS px wide: 1200 covers it at 1.5x).
 PHOTO_SPECS = ("fill-{480x270,800x450,1200x675}-c100", FORMATS)
@@ -43,7 +45,8 @@ def specs_expand(specs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(Filter.expand_spec(list(specs)))
 
 
-TEASER_RENDITIONS = specs_expand(TEASER_SPECS)
+# Every listing's photos (teasers and squares), prefetched by articles.models.for_listing.
+TEASER_RENDITIONS = specs_expand(TEASER_SPECS) + specs_expand(THUMB_SPECS)
 PHOTO_RENDITIONS = specs_expand(PHOTO_SPECS)
 # Everything the site may ask of one image, each spec once.
 ALL_RENDITIONS = tuple(dict.fromkeys(TEASER_RENDITIONS + PHOTO_RENDITIONS))

@@ -18,16 +18,18 @@ _RELATED_IDS = (
 
 
 def article_list_related(*, article: ArticlePage, limit: int = RELATED_LIMIT) -> list[ArticlePage]:
-    """The article's relevant news as precomputed in the background: one query.
+    """The article's relevant news as precomputed in the background: one query (two with photos).
 
     Until the worker has computed the list (a moment after publication, or before the first
     `related_rebuild`), the editor's pins and then the latest of the same section stand in.
     """
-    # The block shows titles, dates and links: no photos, no body.
+    # The block shows titles, dates, links and a small square of the photo (issue 14: the
+    # renditions come in one more query); no body.
     related = list(
         ArticlePage.objects.published()
         .filter(related_backlinks__article_id=article.pk)
         .order_by("related_backlinks__rank")
+        .for_listing()
         .defer_streamfields()[:limit]
     )
     if related:

@@ -26,6 +26,8 @@ from newsdesk.articles.tests.factories import article_publish
 
 pytestmark = pytest.mark.django_db
 
+# The syndication app's own (JSON-LD, OpenGraph): not made by the photo task.
+SHARING = ("fill-1200x675", "fill-1200x900", "fill-1200x1200")
 QUEUED_ONLY = {
     "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "bulk"]}
 }
@@ -135,7 +137,27 @@ class TestTeasers:
         assert img.get("loading") == "lazy" and img.get("alt") == ""
         # What the template asked for is what the listing prefetches.
         made = set(article.listing_image.renditions.values_list("filter_spec", flat=True))
-        assert made == set(TEASER_RENDITIONS) == set(Filter.expand_spec(list(TEASER_SPECS)))
+        assert made == set(Filter.expand_spec(list(TEASER_SPECS))) <= set(TEASER_RENDITIONS)
+
+    def test_relevant_news_and_most_viewed_show_small_squares(self, sections, client: Client) -> None:
+        from newsdesk.analytics.models import ArticleDailyViews
+        from newsdesk.core.timezone import to_almaty
+        from newsdesk.related.services import related_rebuild
+
+        first = photo_article(sections)
+        second = photo_article(sections, slug="harvest-photographed-again")
+        ArticleDailyViews.objects.create(
+            article=second, edition_id=second.locale_id, day=to_almaty(second.display_date).date(), views=5
+        )
+        related_rebuild(languages=["en"])
+        page = tree(client, first.url)
+        for block in (".related-news", ".most-viewed"):
+            img = page.select(f"{block} li picture img.teaser-thumb")[0]
+            assert (img.get("width"), img.get("height")) == ("80", "80")
+            assert img.get("loading") == "lazy" and img.get("alt") == ""
+            assert widths(page.select(f"{block} li picture source")[0].get("srcset")) == ["80w", "160w"]
+        made = set(second.listing_image.renditions.values_list("filter_spec", flat=True))
+        assert made <= set(TEASER_RENDITIONS) | set(ALL_RENDITIONS) | set(SHARING)
 
     def test_the_front_pages_lead_teaser_is_its_first_image_to_load(self, sections, client: Client) -> None:
         photo_article(sections)
@@ -210,11 +232,9 @@ class TestBackgroundRenditions:
             callback()
         assert [result.kwargs for result in queued()] == [{"image_id": image.pk}]
 
-    def test_the_task_makes_every_rendition_the_site_shows(
-        self, sections, client: Client, django_assert_num_queries
-    ) -> None:
+    def test_the_task_makes_every_rendition_the_site_shows(self) -> None:
         image = photo()
-        assert photo_renditions_task.call(image.pk) == len(ALL_RENDITIONS) == 12
+        assert photo_renditions_task.call(image.pk) == len(ALL_RENDITIONS) == 18
         specs = set(image.renditions.values_list("filter_spec", flat=True))
         assert specs == set(ALL_RENDITIONS) >= set(PHOTO_RENDITIONS)
         formats = {spec.rsplit("-", 1)[1] for spec in specs}
@@ -223,8 +243,8 @@ class TestBackgroundRenditions:
         with avif.file.open("rb") as handle, PILImage.open(handle) as decoded:
             assert decoded.format == "AVIF" and decoded.size == (800, 450)
         # Run again: nothing new.
-        assert photo_renditions_task.call(image.pk) == 12
-        assert image.renditions.count() == 12
+        assert photo_renditions_task.call(image.pk) == 18
+        assert image.renditions.count() == 18
 
     def test_the_task_skips_a_file_it_cannot_decode(self, caplog) -> None:
         image = photo()
@@ -249,4 +269,4 @@ def test_a_page_shows_renditions_made_beforehand_without_making_any(sections, cl
     # Only the sharing images (OpenGraph, JSON-LD: the syndication app's specs) are new.
     new = image.renditions.exclude(pk__in=made).values_list("filter_spec", flat=True)
     assert set(new).isdisjoint(ALL_RENDITIONS)
-    assert image.renditions.filter(filter_spec__in=ALL_RENDITIONS).count() == len(made) == 12
+    assert image.renditions.filter(filter_spec__in=ALL_RENDITIONS).count() == len(made) == 18

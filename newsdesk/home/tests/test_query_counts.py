@@ -37,9 +37,9 @@ MOST_VIEWED_QUERIES = 2 if COUNTED_IN_DATABASE else 0
 ARTICLE_QUERIES = 1 + VIEW_COUNT_QUERY
 # The same with every fragment rendered again: the edition, the translations and homes of the
 # switcher and hreflang, the navigation, the section and edition home, the photo renditions
-# (sharing image; the lead photo's nine in one query, issue 14), tags and authors, the corrections notes and the most-viewed list; routed again (site, home
-# in the language: 3, the article, whether any view restriction exists); the relevant news
-# by id with their photos (2).
+# (sharing image; the lead photo's nine in one query, issue 14), tags and authors, the
+# corrections notes and the most-viewed list; routed again (site, home in the language: 3, the
+# article, whether any view restriction exists); the relevant news by id with their squares (2).
 ARTICLE_QUERIES_COLD = 28 + VIEW_COUNT_QUERY + MOST_VIEWED_QUERIES
 # A section page of 20 teasers, each with a listing photo, its route and its page of teasers
 # reused (fragments by page number): nothing. Cold: the page of teasers (count, teasers,

@@ -19,6 +19,7 @@ from newsdesk.wires.items import WireImage
 LANGUAGES = {"ru": "ru", "kk": "kk", "kz": "kk", "en": "en"}
 LEAD_MAX_CHARS = 600  # ArticlePage.lead
 TITLE_MAX_CHARS = 255  # Page.title
+MAX_SUBJECTS = 50
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
 
@@ -122,12 +123,15 @@ def images_unique(images: Iterable[WireImage | None]) -> tuple[WireImage, ...]:
 
 
 def subjects_unique(values: Iterable[str | None]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
+    """At most MAX_SUBJECTS, case-insensitively unique (a feed may send 50,000 categories)."""
+    seen: dict[str, str] = {}
     for value in values:
+        if len(seen) >= MAX_SUBJECTS:
+            break
         text = text_clean(value or "")
-        if text and text.casefold() not in {key.casefold() for key in seen}:
-            seen[text[:100]] = None
-    return tuple(seen)
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text[:100]
+    return tuple(seen.values())
 
 
 def one_line(error: BaseException | str, limit: int = 300) -> str:

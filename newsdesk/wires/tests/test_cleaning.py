@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import lxml.html
 import pytest
 from django.test import Client
 
 from newsdesk.articles.tests.factories import article_publish
-from newsdesk.wires.cleaning import body_clean, body_features, text_clean
+from newsdesk.wires.cleaning import MAX_TAGS, MarkupTooLarge, body_clean, body_features, text_clean
+from newsdesk.wires.parsing import feed_parse
 from newsdesk.wires.rich_text import EXTERNAL_LINK_REL
 
 from .html_checks import forbidden_constructs
@@ -177,3 +180,31 @@ def test_nested_lists_stop_at_four_levels() -> None:
     cleaned = body_clean(html)
     assert cleaned.count("<ul>") == 4
     assert "5" in cleaned
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<div>" * 100_000 + "deep",  # nh3's time grows with the square of the nesting: 97 s uncapped
+        "<b>" * 200_000 + "deep",
+        "&amp;" * 250_000,  # linear, but seconds per megabyte
+    ],
+)
+def test_markup_beyond_any_news_text_is_refused_at_once(hostile: str) -> None:
+    started = time.monotonic()
+    for clean in (body_clean, text_clean):
+        with pytest.raises(MarkupTooLarge):
+            clean(hostile)
+    assert time.monotonic() - started < 1.0
+
+
+def test_an_item_with_too_much_markup_is_a_problem_and_the_others_are_read() -> None:
+    deep = "<div>" * (MAX_TAGS + 1) + "deep"
+    items = "".join(
+        f"<item><guid>{guid}</guid><title>{guid}</title><description><![CDATA[{text}]]></description></item>"
+        for guid, text in (("a", "<p>Fine.</p>"), ("b", deep), ("c", "<p>Also fine.</p>"))
+    )
+    body = f'<rss version="2.0"><channel><title>{"<b>" * 3 * MAX_TAGS}</title>{items}</channel></rss>'
+    feed = feed_parse(body.encode(), base_url="https://p.example/rss")
+    assert [item.guid for item in feed.items] == ["https://p.example/a", "https://p.example/c"]
+    assert feed.problems == [f"item 2: too much markup: more than {MAX_TAGS:,} tags in one text"]

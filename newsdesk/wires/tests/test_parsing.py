@@ -373,28 +373,3 @@ FEEDPARSER_CASES = [
 def test_feedparser_suite_behaviours(body: bytes, title: str, url: str) -> None:
     item = only(feed_parse(body))
     assert (item.title, item.url) == (title, url)
-
-
-def test_rss_guid_rule_is_feedparsers_permalinks_resolved_opaque_ids_kept() -> None:
-    """docs/wires-fetch.md, "WireItem": a permalink guid (the RSS default) is a URL and is made
-    absolute against the feed's URL, as feedparser does; isPermaLink="false" is kept as written."""
-    items = "".join(
-        f"<item><title>Item {n}</title>{guid}</item>"
-        for n, guid in enumerate(
-            [
-                "<guid>/news/1</guid>",
-                '<guid isPermaLink="false">/news/2</guid>',
-                '<guid isPermaLink="false">42</guid>',
-            ]
-        )
-    )
-    body = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
-    feed = feed_parse(body, base_url="https://p.example/feeds/rss.xml")
-    assert [(item.guid, item.url) for item in feed.items] == [
-        ("https://p.example/news/1", "https://p.example/news/1"),
-        ("/news/2", ""),
-        ("42", ""),
-    ]
-    # The same feed read from another address: only the permalink changes with it.
-    moved = feed_parse(body, base_url="https://mirror.example/rss.xml")
-    assert [item.guid for item in moved.items] == ["https://mirror.example/news/1", "/news/2", "42"]
