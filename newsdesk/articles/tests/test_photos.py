@@ -139,26 +139,6 @@ class TestTeasers:
         made = set(article.listing_image.renditions.values_list("filter_spec", flat=True))
         assert made == set(Filter.expand_spec(list(TEASER_SPECS))) <= set(TEASER_RENDITIONS)
 
-    def test_relevant_news_and_most_viewed_show_small_squares(self, sections, client: Client) -> None:
-        from newsdesk.analytics.models import ArticleDailyViews
-        from newsdesk.core.timezone import to_almaty
-        from newsdesk.related.services import related_rebuild
-
-        first = photo_article(sections)
-        second = photo_article(sections, slug="harvest-photographed-again")
-        ArticleDailyViews.objects.create(
-            article=second, edition_id=second.locale_id, day=to_almaty(second.display_date).date(), views=5
-        )
-        related_rebuild(languages=["en"])
-        page = tree(client, first.url)
-        for block in (".related-news", ".most-viewed"):
-            img = page.select(f"{block} li picture img.teaser-thumb")[0]
-            assert (img.get("width"), img.get("height")) == ("80", "80")
-            assert img.get("loading") == "lazy" and img.get("alt") == ""
-            assert widths(page.select(f"{block} li picture source")[0].get("srcset")) == ["80w", "160w"]
-        made = set(second.listing_image.renditions.values_list("filter_spec", flat=True))
-        assert made <= set(TEASER_RENDITIONS) | set(ALL_RENDITIONS) | set(SHARING)
-
     def test_the_front_pages_lead_teaser_is_its_first_image_to_load(self, sections, client: Client) -> None:
         photo_article(sections)
         lead = tree(client, "/en/").select(".lead-story img")[0]
