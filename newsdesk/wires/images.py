@@ -87,7 +87,10 @@ def image_store(*, image: DownloadedImage, title: str) -> AbstractImage:
     digest = hashlib.sha256(image.content).hexdigest()
     name = f"wire-{digest[:16]}.{image.extension}"
     model = get_image_model()
-    stored = model(title=(image.source.caption or title)[:255] or name, description=image.source.credit[:255])
+    # Wagtail reads `description` as the image's default alt text: the caption belongs there, not
+    # the credit ("Kazinform" is no description of a photo); credits are on the article's fields.
+    caption = image.source.caption.strip()
+    stored = model(title=(caption or title)[:255] or name, description=caption[:255])
     stored.file = ImageFile(io.BytesIO(image.content), name=name)
     stored.save()
     return stored

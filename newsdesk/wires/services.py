@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.images.models import AbstractImage
 from wagtail.models import Locale
 
 from newsdesk.articles.models import ArticlePage, SectionPage
@@ -80,8 +81,10 @@ _key = item_key
 
 
 def item_content_hash(item: FeedItem) -> str:
-    data = [item.title, item.lead, item.body_html, item.url, item.byline]
-    data += [item.published_at.isoformat() if item.published_at else "", *(i.url for i in item.images)]
+    data: list[object] = [item.title, item.lead, item.body_html, item.url, item.byline]
+    data += [item.published_at.isoformat() if item.published_at else ""]
+    # Captions and credits too: they are the lead photo's alt text, caption and credit (issue 14).
+    data += [[image.url, image.caption, image.credit] for image in item.images]
     return _key(json.dumps(data, ensure_ascii=False))
 
 
@@ -287,27 +290,53 @@ def _slug(item: FeedItem, wire: Wire) -> str:
     return f"{base}-{_key(f'{wire.pk}:{item.guid}')[:10]}"
 
 
-def _draft_fields(article: ArticlePage, *, item: FeedItem, wire: Wire, images: list[Any]) -> None:
+@dataclass(frozen=True)
+class StoredImage:
+    image: AbstractImage
+    caption: str  # plain text, at most CAPTION_MAX_CHARS
+    credit: str
+    alt: str  # the caption, else the item's title: an editor can publish without retyping
+
+
+# The lengths of ArticlePage.listing_image_* and of ImageBlock's children.
+ALT_MAX_CHARS = CAPTION_MAX_CHARS = 300
+CREDIT_MAX_CHARS = 200
+
+
+def _draft_fields(article: ArticlePage, *, item: FeedItem, wire: Wire, images: list[StoredImage]) -> None:
     article.title = item.title[:255] or item.guid[:255]
     article.lead = item.lead[:600]
     article.original_url = item.url[:1000]
     article.published_at = item.published_at
     article.source = wire.partner
+    # The first photo is the lead photo, shown above the text (issue 14): not again in the body.
+    lead, rest = (images[0], images[1:]) if images else (None, [])
     blocks: list[tuple[str, Any]] = [
-        ("image", {"image": image, "caption": caption[:300], "credit": credit[:200]})
-        for image, caption, credit in images
+        ("image", {"image": one.image, "alt": one.alt, "caption": one.caption, "credit": one.credit})
+        for one in rest
     ]
     if item.body_html:
         blocks.append(("paragraph", item.body_html))
     article.body = blocks
-    article.listing_image = images[0][0] if images else None
+    article.listing_image = lead.image if lead else None
+    article.listing_image_alt = lead.alt if lead else ""
+    article.listing_image_caption = lead.caption if lead else ""
+    article.listing_image_credit = lead.credit if lead else ""
 
 
-def _stored_images(*, images: list[DownloadedImage], item: FeedItem, wire: Wire) -> list[Any]:
-    return [
-        (image_store(image=image, title=item.title), image.source.caption, image.source.credit or wire.credit)
-        for image in images
-    ]
+def _stored_images(*, images: list[DownloadedImage], item: FeedItem, wire: Wire) -> list[StoredImage]:
+    stored: list[StoredImage] = []
+    for image in images:
+        caption = image.source.caption.strip()[:CAPTION_MAX_CHARS].strip()
+        stored.append(
+            StoredImage(
+                image=image_store(image=image, title=item.title),
+                caption=caption,
+                credit=(image.source.credit or wire.credit)[:CREDIT_MAX_CHARS],
+                alt=(caption or item.title or item.guid)[:ALT_MAX_CHARS].strip(),
+            )
+        )
+    return stored
 
 
 def draft_create(

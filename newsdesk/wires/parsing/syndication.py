@@ -36,6 +36,7 @@ from .common import (
     subjects_unique,
     title_from,
 )
+from .media import MediaText, media_descriptions_hide, media_texts
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 
@@ -76,27 +77,36 @@ def _language(entry: Any, feed_language: str) -> str:
     return feed_language
 
 
-def _images(entry: Any, base_url: str) -> tuple[WireImage, ...]:
+def _images(entry: Any, base_url: str, texts: dict[str, MediaText]) -> tuple[WireImage, ...]:
     credit = ""
     for item in entry.get("media_credit") or []:
         credit = item.get("content") or ""
         if credit:
             break
     found: list[WireImage | None] = []
+
+    def add(url: str, mime: str = "") -> None:
+        text = texts.get(url.strip(), MediaText())
+        found.append(
+            image_make(
+                url, base_url=base_url, mime_type=mime, caption=text.caption, credit=text.credit or credit
+            )
+        )
+
     for enclosure in entry.get("enclosures") or []:
         href, mime = enclosure.get("href") or "", enclosure.get("type") or ""
         if href and is_image(href, mime):
-            found.append(image_make(href, base_url=base_url, mime_type=mime, credit=credit))
+            add(href, mime)
     for media in entry.get("media_content") or []:
         url, mime, medium = media.get("url") or "", media.get("type") or "", media.get("medium") or ""
         if url and is_image(url, mime, medium):
-            found.append(image_make(url, base_url=base_url, mime_type=mime, credit=credit))
+            add(url, mime)
     for thumbnail in entry.get("media_thumbnail") or []:
-        found.append(image_make(thumbnail.get("url"), base_url=base_url, credit=credit))
+        add(thumbnail.get("url") or "")
     return images_unique(found)
 
 
-def _item(entry: Any, *, base_url: str, feed_language: str) -> WireItem | None:
+def _item(entry: Any, *, base_url: str, feed_language: str, texts: dict[str, MediaText]) -> WireItem | None:
     url = absolute_http_url(entry.get("link"), base_url)
     body_source = _body_source(entry)
     summary = entry.get("summary") or ""
@@ -117,7 +127,7 @@ def _item(entry: Any, *, base_url: str, feed_language: str) -> WireItem | None:
         language=_language(entry, feed_language),
         byline=text_clean(author)[:200],
         subjects=subjects_unique(tag.get("label") or tag.get("term") for tag in entry.get("tags") or []),
-        images=_images(entry, url or base_url),
+        images=_images(entry, url or base_url, texts),
     )
 
 
@@ -133,6 +143,8 @@ def parse_syndication(body: bytes, *, content_type: str, base_url: str) -> Parse
     if sum(body.count(marker) for marker in _CATEGORY_MARKERS) > MAX_CATEGORIES:
         raise ParseError(f"refused: more than {MAX_CATEGORIES:,} categories or subjects")
     body = references_repair(dtd_entities_strip(body))
+    texts = media_texts(body)
+    body = media_descriptions_hide(body)
     headers = {}
     if content_type:
         headers["content-type"] = content_type
@@ -159,7 +171,7 @@ def parse_syndication(body: bytes, *, content_type: str, base_url: str) -> Parse
     problems: list[str] = []
     for index, entry in enumerate(entries, start=1):
         try:
-            item = _item(entry, base_url=base_url, feed_language=feed_language)
+            item = _item(entry, base_url=base_url, feed_language=feed_language, texts=texts)
         except Exception as error:  # one bad item never stops the others
             problems.append(f"item {index}: {one_line(error)}")
             continue

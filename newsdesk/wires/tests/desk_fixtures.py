@@ -28,13 +28,16 @@ class Entry:
     description: str = ""
     published: datetime | None = WHEN
     images: list[str] = field(default_factory=list)
+    # An image's Media RSS caption (media:description in a media:content of the same URL).
+    captions: dict[str, str] = field(default_factory=dict)
 
 
 def rss(entries: list[Entry], *, title: str = "Partner feed") -> bytes:
-    """An RSS 2.0 feed with content:encoded bodies and image enclosures."""
+    """An RSS 2.0 feed with content:encoded bodies, image enclosures and their Media RSS captions."""
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>',
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:media="http://search.yahoo.com/mrss/"><channel>',
         f"<title>{escape(title)}</title><link>https://partner.example/</link><description>x</description>",
     ]
     for entry in entries:
@@ -50,6 +53,9 @@ def rss(entries: list[Entry], *, title: str = "Partner feed") -> bytes:
             parts.append(f"<pubDate>{format_datetime(entry.published)}</pubDate>")
         for url in entry.images:
             parts.append(f'<enclosure url="{escape(url)}" type="image/png" length="100"/>')
+        for url, caption in entry.captions.items():
+            parts.append(f'<media:content url="{escape(url)}" medium="image" type="image/png">')
+            parts.append(f"<media:description>{escape(caption)}</media:description></media:content>")
         parts.append("</item>")
     parts.append("</channel></rss>")
     return "\n".join(parts).encode()

@@ -75,8 +75,9 @@ def test_new_items_become_drafts_with_source_section_edition_and_images(feed_ser
     assert first.published_at == WHEN
     assert "Mazhilis approved" in str(first.body)
     assert first.listing_image is not None and first.listing_image.width == 64
-    image_block = next(block for block in first.body if block.block_type == "image")
-    assert image_block.value["credit"] == "Kazinform" and image_block.value["image"] == first.listing_image
+    # The only photo is the lead photo, credited to the wire, and not repeated in the body.
+    assert first.listing_image_credit == "Kazinform" and first.listing_image_alt == "Budget approved"
+    assert [block.block_type for block in first.body] == ["paragraph"]
     assert second.listing_image is None
     items = WireItem.objects.order_by("pk")
     assert [(i.guid, i.state, i.article_id) for i in items] == [
