@@ -8,8 +8,8 @@ ALT_HELP = _("What the photo shows, for readers who cannot see it.")
 
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("image"))
-    # Required for new photos; blocks saved before it existed (and wire drafts) fall back to
-    # the image's own description or title.
+    # Required for new photos (wire drafts fill it from the caption or title); blocks saved
+    # before it existed fall back to the image's own description or title.
     alt = blocks.CharBlock(max_length=300, label=_("alt text"), help_text=ALT_HELP)
     caption = blocks.CharBlock(required=False, max_length=300, label=_("caption"))
     credit = blocks.CharBlock(required=False, max_length=200, label=_("credit"))
