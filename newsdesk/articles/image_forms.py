@@ -26,7 +26,11 @@ def image_file_check(file: UploadedFile, *, max_pixels: int | None) -> None:
     position = file.tell()
     try:
         file.seek(0)
-        with PILImage.open(file) as image:
+        try:
+            opened = PILImage.open(file)
+        except PILImage.UnidentifiedImageError:
+            return  # not an image at all: Django's own check refuses it ("invalid_image")
+        with opened as image:
             if max_pixels is not None and image.width * image.height > max_pixels:
                 return
             image.load()
