@@ -1,0 +1,265 @@
+"""A rendered Kazakh page in the 2021 Latin alphabet: text and human-readable attributes change,
+markup, URLs, scripts, styles and code do not (issue 13, docs/kazakh-latin.md).
+
+A streaming tokenizer, not a tree: the page is scanned once with regular expressions that
+follow HTML's tokenization (comments, raw-text elements, quoted attribute values), and runs of
+text and plain tags (`<p>`, `<b class="x">`, `</a>`: ASCII markup, nothing to change) are
+transliterated in one piece. Only the tags that matter (links, elements with `lang`,
+`translate`, `title`, `alt`..., scripts, code, anything with Cyrillic in it) are looked at one
+by one. Python's html.parser spent ~25 ms on a 10,000-word article, this ~2 ms cold and
+~0.3 ms once its runs are memoised (benchmarks/bench_latin.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .analysis.transliteration import kazakh_to_latin
+from .scripts import LATIN_LANGUAGE_TAG, latin_path
+
+_QUOTED = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+# Plain markup: tags whose only attributes are class/id/hidden without Cyrillic, end tags of
+# ordinary elements. Transliterating them with the text around them changes nothing (ASCII).
+_PLAIN_TAG = (
+    r"</?(?:p|b|i|u|s|strong|em|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|div|section|article|header|footer"
+    r"|main|nav|aside|figure|figcaption|blockquote|small|mark|sub|sup|table|thead|tbody|tr|td|th"
+    r"|caption|cite|q|wbr|picture)"
+    r"""(?:\s+(?:class|id|hidden|role|data-[a-z-]+)(?:="[^"<>\u0400-\u04ff]*")?)*\s*/?>"""
+    r"|</(?:a|span|time|label|button|form|nav|dialog|details|summary|abbr|option|select|title|head"
+    r"|body|html|code|kbd|samp|pre)\s*>"
+)
+_RUN = re.compile(rf"(?:[^<]+|{_PLAIN_TAG})+", re.IGNORECASE)
+_TOKEN = re.compile(
+    rf"<!--.*?(?:-->|\Z)|<![^>]*>|<\?[^>]*>|</[a-zA-Z][^>]*>|<([a-zA-Z][a-zA-Z0-9:-]*){_QUOTED}>",
+    re.DOTALL,
+)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+RAW_TEXT = frozenset({"script", "style"})
+# Never transliterated, with everything inside (their links still move to /kk-latn/).
+NEVER = frozenset({"code", "kbd", "samp", "svg", "math", "textarea"})
+VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+HUMAN_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "aria-description", "placeholder", "label"})
+# <meta name|property=... content="...">: the words readers see in search results and shares.
+HUMAN_META = frozenset(
+    {"description", "og:title", "og:description", "og:site_name", "og:image:alt"}
+    | {"twitter:title", "twitter:description", "twitter:image:alt", "application-name"}
+    | {"article:section", "article:tag"}
+)
+URL_ATTRIBUTES = frozenset({"href", "action", "formaction"})
+# JSON-LD: values of these keys are words; keys, URLs, dates and types never change.
+JSON_LD_HUMAN_KEYS = frozenset(
+    {"headline", "alternativeHeadline", "description", "name", "articleSection", "keywords"}
+    | {"caption", "text", "articleBody", "alternateName", "creditText", "copyrightNotice"}
+)
+# Runs at least this long are remembered: an article's body is the same for every reader.
+MEMO_MIN_CHARS = 256
+MEMO_MAX_CHARS = 8_000_000
+
+_memo: dict[str, str] = {}
+_memo_chars = 0
+
+
+def text_to_latin(text: str) -> str:
+    """`kazakh_to_latin`, remembered for long runs (bounded by MEMO_MAX_CHARS per process)."""
+    global _memo_chars
+    if len(text) < MEMO_MIN_CHARS:
+        return kazakh_to_latin(text) if _CYRILLIC.search(text) else text
+    found = _memo.get(text)
+    if found is None:
+        found = kazakh_to_latin(text)
+        if _memo_chars + len(text) > MEMO_MAX_CHARS:
+            _memo.clear()
+            _memo_chars = 0
+        _memo[text] = found
+        _memo_chars += len(text)
+    return found
+
+
+def is_kazakh_language(value: str) -> bool:
+    """A lang value whose text the Latin page transliterates: kk, kk-KZ, kk-Latn; not kk-Cyrl
+    (kept in Cyrillic on purpose) nor any other language."""
+    parts = value.strip().lower().split("-")
+    return parts[0] == "kk" and "cyrl" not in parts[1:]
+
+
+def html_to_latin(html: str, *, origins: Iterable[str] = ()) -> str:
+    """The Latin twin of a rendered Kazakh page (or fragment). `origins`: scheme://host of
+    the site, so that absolute links to /kk/ pages move to /kk-latn/ too."""
+    rewriter = _Rewriter(html, tuple(origin.rstrip("/") for origin in origins if origin))
+    return rewriter.run()
+
+
+class _Rewriter:
+    def __init__(self, html: str, origins: tuple[str, ...]) -> None:
+        self.html = html
+        self.origins = origins
+        self.out: list[str] = []
+
+    def run(self) -> str:
+        html, out, pos, end = self.html, self.out, 0, len(self.html)
+        while pos < end:
+            run = _RUN.match(html, pos)
+            if run is not None:
+                out.append(text_to_latin(run.group()))
+                pos = run.end()
+                continue
+            token = _TOKEN.match(html, pos)
+            if token is None:  # a "<" that starts no tag is text
+                out.append("<")
+                pos += 1
+                continue
+            name = token.group(1)
+            if name is None:  # comment, doctype, end tag
+                out.append(token.group())
+                pos = token.end()
+                continue
+            pos = self._start_tag(token, name.lower())
+        return "".join(out)
+
+    def _start_tag(self, token: re.Match[str], name: str) -> int:
+        tag = token.group()
+        attributes = _attributes(tag, len(name) + 1)
+        if name in RAW_TEXT:
+            close = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(self.html, token.end())
+            body_end = close.start() if close else len(self.html)
+            body = self.html[token.end() : body_end]
+            kind = (attributes.get("type") or ("", 0, 0))[0].strip().lower()
+            if name == "script" and kind in ("application/json", "application/ld+json"):
+                body = _json_to_latin(body, linked_data=kind == "application/ld+json")
+            self.out += [tag, body]
+            return body_end
+        language = attributes.get("lang")
+        keep = (
+            name in NEVER
+            or (attributes.get("translate") or ("", 0, 0))[0].strip().lower() == "no"
+            or (language is not None and language[0].strip() != "" and not is_kazakh_language(language[0]))
+        )
+        if keep:
+            region_end = (
+                token.end() if name in VOID or tag.endswith("/>") else self._element_end(name, token.end())
+            )
+            self.out.append(self._links_only(self.html[token.start() : region_end]))
+            return region_end
+        self.out.append(self._rewrite(tag, name, attributes))
+        return token.end()
+
+    def _element_end(self, name: str, start: int) -> int:
+        """Where the element opened just before `start` ends (after its end tag)."""
+        same = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>]){_QUOTED}>", re.IGNORECASE)
+        depth = 1
+        for match in same.finditer(self.html, start):
+            if match.group(1):
+                depth -= 1
+                if depth == 0:
+                    return match.end()
+            elif not match.group().endswith("/>"):
+                depth += 1
+        return len(self.html)
+
+    def _links_only(self, region: str) -> str:
+        return _TOKEN.sub(
+            lambda m: (
+                self._rewrite(
+                    m.group(),
+                    m.group(1).lower(),
+                    _attributes(m.group(), len(m.group(1)) + 1),
+                    links_only=True,
+                )
+                if m.group(1)
+                else m.group()
+            ),
+            region,
+        )
+
+    def _rewrite(
+        self, tag: str, name: str, attributes: dict[str, tuple[str, int, int]], *, links_only: bool = False
+    ) -> str:
+        rel = (attributes.get("rel") or ("", 0, 0))[0].lower().split()
+        # The canonical and hreflang links name each script's page; the script switch too.
+        fixed_links = (
+            name == "link" and ("canonical" in rel or "alternate" in rel)
+        ) or "data-script" in attributes
+        meta_human = name == "meta" and any(
+            (attributes.get(key) or ("", 0, 0))[0].lower() in HUMAN_META for key in ("name", "property")
+        )
+        changes: list[tuple[int, int, str]] = []
+        for attribute, (value, start, stop) in attributes.items():
+            new = value
+            if attribute in URL_ATTRIBUTES:
+                if not fixed_links:
+                    new = self._latin_link(value)
+            elif links_only:
+                continue
+            elif attribute in HUMAN_ATTRIBUTES or (attribute == "content" and meta_human):
+                new = text_to_latin(value)
+            elif attribute == "lang" and (name == "html" or is_kazakh_language(value)):
+                new = LATIN_LANGUAGE_TAG
+            if new != value:
+                changes.append((start, stop, new))
+        if not changes:
+            return tag
+        pieces, last = [], 0
+        for start, stop, new in changes:
+            pieces += [tag[last:start], new]
+            last = stop
+        return "".join([*pieces, tag[last:]])
+
+    def _latin_link(self, value: str) -> str:
+        if value.startswith("/"):
+            return latin_path(value)
+        for origin in self.origins:
+            if value.startswith(origin + "/"):
+                return origin + latin_path(value[len(origin) :])
+        return value
+
+
+def _attributes(tag: str, start: int) -> dict[str, tuple[str, int, int]]:
+    """Attribute name -> (raw value, start, end of the value in `tag`); the first one wins,
+    as in HTML. Values stay escaped: transliteration leaves entities (ASCII) alone."""
+    found: dict[str, tuple[str, int, int]] = {}
+    body_end = len(tag) - 1
+    for match in _ATTRIBUTE.finditer(tag, start, body_end):
+        name = match.group(1).lower()
+        if name in found:
+            continue
+        for group in (2, 3, 4):
+            if match.group(group) is not None:
+                found[name] = (match.group(group), match.start(group), match.end(group))
+                break
+        else:
+            found[name] = ("", match.end(), match.end())
+    return found
+
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _json_to_latin(body: str, *, linked_data: bool) -> str:
+    """String values of an inline JSON block (the error dialog's words; JSON-LD's human keys
+    only), re-serialised with Django's json_script escaping. Keys never change; a block that
+    does not parse is left as it is."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+
+    def walk(value: Any, key: str | None) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, str):
+            if linked_data and key == "inLanguage" and is_kazakh_language(value):
+                return LATIN_LANGUAGE_TAG
+            if not linked_data or key in JSON_LD_HUMAN_KEYS:
+                return text_to_latin(value)
+        return value
+
+    return json.dumps(walk(data, None), ensure_ascii=False).translate(_JSON_ESCAPES)
