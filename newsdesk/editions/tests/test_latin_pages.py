@@ -149,3 +149,13 @@ def test_the_cyrillic_page_is_unchanged_by_the_latin_one(article: ArticlePage, c
     before = client.get(article.url).content
     client.get(latin_path(article.url))
     assert client.get(article.url).content == before
+
+
+def test_the_latin_feed_links_latin_pages_and_keeps_the_guid(article: ArticlePage, client: Client) -> None:
+    response = client.get("/kk-latn/feeds/rss/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/rss+xml")
+    xml = response.content.decode()
+    assert "<title>Ükımet jinalysy</title>" in xml and "<language>kk-Latn</language>" in xml
+    assert f"{latin_path(article.url)}</link>" in xml
+    assert f"{article.url}</guid>" in xml
+    assert 'rel="self"' in xml and "/kk-latn/feeds/rss/" in xml
