@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .analysis.transliteration import kazakh_to_latin
 from .scripts import LATIN_LANGUAGE_TAG, latin_path
 
 _QUOTED = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
-# Plain markup: tags whose only attributes are class/id/hidden without Cyrillic, end tags of
-# ordinary elements. Transliterating them with the text around them changes nothing (ASCII).
+# Plain markup, transliterated with the text around it since it is ASCII and nothing in it
+# changes: every end tag, and start tags (other than raw-text and never-transliterated
+# elements) whose only attributes are class/id/hidden/role/data-* without Cyrillic.
 _PLAIN_TAG = (
-    r"</?(?:p|b|i|u|s|strong|em|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|div|section|article|header|footer"
-    r"|main|nav|aside|figure|figcaption|blockquote|small|mark|sub|sup|table|thead|tbody|tr|td|th"
-    r"|caption|cite|q|wbr|picture)"
-    r"""(?:\s+(?:class|id|hidden|role|data-[a-z-]+)(?:="[^"<>\u0400-\u04ff]*")?)*\s*/?>"""
-    r"|</(?:a|span|time|label|button|form|nav|dialog|details|summary|abbr|option|select|title|head"
-    r"|body|html|code|kbd|samp|pre)\s*>"
+    r"</[a-zA-Z][^>]*>"
+    r"|<(?!(?:script|style|code|kbd|samp|svg|math|textarea)[\s/>])[a-zA-Z][a-zA-Z0-9-]*"
+    r"""(?:\s+(?:class|id|hidden|role|data-(?!script)[a-z-]+)(?:="[^"<>\u0400-\u04ff]*")?)*\s*/?>"""
 )
 _RUN = re.compile(rf"(?:[^<]+|{_PLAIN_TAG})+", re.IGNORECASE)
 _TOKEN = re.compile(
@@ -38,6 +36,12 @@ _TOKEN = re.compile(
 )
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# A start tag with none of these has nothing to change (an external link, a <meta charset>).
+_TAG_NEEDS_WORK = re.compile(
+    r"[\u0400-\u04ff]|/kk|\s(?:lang|translate|title|alt|aria-label|aria-description|placeholder|label"
+    r"|content)\s*=",
+    re.IGNORECASE,
+)
 
 RAW_TEXT = frozenset({"script", "style"})
 # Never transliterated, with everything inside (their links still move to /kk-latn/).
@@ -59,27 +63,33 @@ JSON_LD_HUMAN_KEYS = frozenset(
     | {"caption", "text", "articleBody", "alternateName", "creditText", "copyrightNotice"}
 )
 # Runs at least this long are remembered: an article's body is the same for every reader.
-MEMO_MIN_CHARS = 256
+MEMO_MIN_CHARS = 32
 MEMO_MAX_CHARS = 8_000_000
 
 _memo: dict[str, str] = {}
 _memo_chars = 0
 
 
-def text_to_latin(text: str) -> str:
-    """`kazakh_to_latin`, remembered for long runs (bounded by MEMO_MAX_CHARS per process)."""
+def _remember(key: str, compute: Callable[[str], str]) -> str:
+    """`compute(key)`, kept per process while the memo holds under MEMO_MAX_CHARS (then it
+    starts again empty: simple, and bounded whatever the pages)."""
     global _memo_chars
-    if len(text) < MEMO_MIN_CHARS:
-        return kazakh_to_latin(text) if _CYRILLIC.search(text) else text
-    found = _memo.get(text)
+    found = _memo.get(key)
     if found is None:
-        found = kazakh_to_latin(text)
-        if _memo_chars + len(text) > MEMO_MAX_CHARS:
+        found = compute(key)
+        if _memo_chars + len(key) > MEMO_MAX_CHARS:
             _memo.clear()
             _memo_chars = 0
-        _memo[text] = found
-        _memo_chars += len(text)
+        _memo[key] = found
+        _memo_chars += len(key)
     return found
+
+
+def text_to_latin(text: str) -> str:
+    """`kazakh_to_latin`, remembered for runs of MEMO_MIN_CHARS and more."""
+    if len(text) < MEMO_MIN_CHARS:
+        return kazakh_to_latin(text) if _CYRILLIC.search(text) else text
+    return _remember(text, kazakh_to_latin)
 
 
 def is_kazakh_language(value: str) -> bool:
@@ -125,14 +135,19 @@ class _Rewriter:
 
     def _start_tag(self, token: re.Match[str], name: str) -> int:
         tag = token.group()
+        if name not in RAW_TEXT and name not in NEVER and _TAG_NEEDS_WORK.search(tag) is None:
+            self.out.append(tag)
+            return token.end()
         attributes = _attributes(tag, len(name) + 1)
         if name in RAW_TEXT:
             close = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(self.html, token.end())
             body_end = close.start() if close else len(self.html)
             body = self.html[token.end() : body_end]
             kind = (attributes.get("type") or ("", 0, 0))[0].strip().lower()
-            if name == "script" and kind in ("application/json", "application/ld+json"):
-                body = _json_to_latin(body, linked_data=kind == "application/ld+json")
+            if name == "script" and kind == "application/json":
+                body = _remember("json:" + body, lambda key: _json_to_latin(key[5:], linked_data=False))
+            elif name == "script" and kind == "application/ld+json":
+                body = _remember("ld:" + body, lambda key: _json_to_latin(key[3:], linked_data=True))
             self.out += [tag, body]
             return body_end
         language = attributes.get("lang")
@@ -164,6 +179,8 @@ class _Rewriter:
         return len(self.html)
 
     def _links_only(self, region: str) -> str:
+        if "/kk" not in region:
+            return region
         return _TOKEN.sub(
             lambda m: (
                 self._rewrite(
