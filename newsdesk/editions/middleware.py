@@ -43,6 +43,8 @@ def response_to_latin(request: HttpRequest, response: HttpResponseBase) -> HttpR
         response["Location"] = latin_url(response["Location"])
     if getattr(response, "streaming", False) or not hasattr(response, "content"):
         return response
+    if response.has_header("Content-Encoding"):  # compressed: not ours to read
+        return response
     content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
     language = response.get("Content-Language", "")
     if language and not is_kazakh_language(language):
