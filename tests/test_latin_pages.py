@@ -111,6 +111,18 @@ def test_redirects_stay_in_latin(article: ArticlePage, client: Client) -> None:
     assert response["Location"].endswith(latin_path(article.url))
 
 
+def test_a_redirect_to_another_site_is_left_alone(rf) -> None:
+    from django.http import HttpResponseRedirect
+
+    from newsdesk.editions.middleware import response_to_latin
+
+    request = rf.get("/kk/a/")
+    outside = response_to_latin(request, HttpResponseRedirect("https://other.example/kk/a/"))
+    assert outside["Location"] == "https://other.example/kk/a/"
+    ours = response_to_latin(request, HttpResponseRedirect("http://testserver/kk/a/"))
+    assert ours["Location"] == "http://testserver/kk-latn/a/"
+
+
 def test_error_report_form_in_latin_and_its_post(article: ArticlePage, client: Client) -> None:
     response = client.get(f"/kk-latn/report-error/?article={article.pk}&text=%C3%9Ck%C4%B1met")
     assert response.status_code == 200

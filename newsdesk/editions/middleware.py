@@ -40,7 +40,12 @@ class KazakhLatinMiddleware:
 def response_to_latin(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     origins = [settings.PUBLIC_BASE_URL, f"{request.scheme}://{request.get_host()}"]
     if "Location" in response:
-        response["Location"] = latin_url(response["Location"])
+        location = response["Location"]
+        # Our own pages only: a redirect to another site's /kk/ stays as it is.
+        if location.startswith("/") or any(
+            location.startswith(origin.rstrip("/") + "/") for origin in origins
+        ):
+            response["Location"] = latin_url(location)
     if getattr(response, "streaming", False) or not hasattr(response, "content"):
         return response
     if response.has_header("Content-Encoding"):  # compressed: not ours to read
