@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from wagtail.models import Locale
 
 from newsdesk.analytics.tests.conftest import CHROME, analytics_isolation  # noqa: F401 (autouse fixture)
 from newsdesk.articles.models import ArticlePage
@@ -88,6 +89,9 @@ def test_axe_finds_no_violation_on_the_readers_pages(
     live_server: Any, axe_context: Any, axe_source: str, seed_article: ArticlePage
 ) -> None:
     paths = [seed_article.url, "/en/", "/ru/", "/kk/", "/en/politics/", "/en/search/?q=president"]
+    # The Kazakh edition in Latin script (issue 13): its article, with the script switch.
+    kk = seed_article.get_translation(Locale.objects.get(language_code="kk"))
+    paths += ["/kk-latn/", kk.url.replace("/kk/", "/kk-latn/", 1)]
     found: dict[str, list[Any]] = {}
     for width, viewport in VIEWPORTS.items():
         page = axe_context(viewport).new_page()
