@@ -6,8 +6,8 @@ follow HTML's tokenization (comments, raw-text elements, quoted attribute values
 text and plain tags (`<p>`, `<b class="x">`, `</a>`: ASCII markup, nothing to change) are
 transliterated in one piece. Only the tags that matter (links, elements with `lang`,
 `translate`, `title`, `alt`..., scripts, code, anything with Cyrillic in it) are looked at one
-by one. Python's html.parser spent ~25 ms on a 10,000-word article, this ~2 ms cold and
-~0.3 ms once its runs are memoised (benchmarks/bench_latin.py).
+by one. On a 10,000-word article Python's html.parser only tokenizing takes ~3 ms; this
+rewrite ~3.4 ms cold and ~1.1 ms once its memos are warm (docs/kazakh-latin.md).
 """
 
 from __future__ import annotations
@@ -26,10 +26,12 @@ _QUOTED = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 # elements) whose only attributes are class/id/hidden/role/data-* without Cyrillic.
 _PLAIN_TAG = (
     r"</[a-zA-Z][^>]*>"
-    r"|<(?!(?:script|style|code|kbd|samp|svg|math|textarea)[\s/>])[a-zA-Z][a-zA-Z0-9-]*"
+    r"|<(?!(?i:script|style|code|kbd|samp|svg|math|textarea)[\s/>])[a-zA-Z][a-zA-Z0-9-]*"
     r"""(?:\s+(?:class|id|hidden|role|data-(?!script)[a-z-]+)(?:="[^"<>\u0400-\u04ff]*")?)*\s*/?>"""
 )
-_RUN = re.compile(rf"(?:[^<]+|{_PLAIN_TAG})+", re.IGNORECASE)
+# Case-sensitive but for the names above: IGNORECASE made every character a case-folded test
+# (a third of the scan); an upper-case attribute just takes the careful path.
+_RUN = re.compile(rf"(?:[^<]+|{_PLAIN_TAG})+")
 _TOKEN = re.compile(
     rf"<!--.*?(?:-->|\Z)|<![^>]*>|<\?[^>]*>|</[a-zA-Z][^>]*>|<([a-zA-Z][a-zA-Z0-9:-]*){_QUOTED}>",
     re.DOTALL,
@@ -68,6 +70,10 @@ MEMO_MAX_CHARS = 8_000_000
 
 _memo: dict[str, str] = {}
 _memo_chars = 0
+# Start tags repeat from render to render (the same meta, links, marked spans): their Latin
+# form (None: kept as written) is remembered, at most TAG_MEMO_ENTRIES per process.
+TAG_MEMO_ENTRIES = 20_000
+_tags: dict[tuple[str, tuple[str, ...]], str | None] = {}
 
 
 def _remember(key: str, compute: Callable[[str], str]) -> str:
@@ -138,8 +144,8 @@ class _Rewriter:
         if name not in RAW_TEXT and name not in NEVER and _TAG_NEEDS_WORK.search(tag) is None:
             self.out.append(tag)
             return token.end()
-        attributes = _attributes(tag, len(name) + 1)
         if name in RAW_TEXT:
+            attributes = _attributes(tag, len(name) + 1)
             close = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(self.html, token.end())
             body_end = close.start() if close else len(self.html)
             body = self.html[token.end() : body_end]
@@ -150,20 +156,32 @@ class _Rewriter:
                 body = _remember("ld:" + body, lambda key: _json_to_latin(key[3:], linked_data=True))
             self.out += [tag, body]
             return body_end
+        key = (tag, self.origins)
+        if key in _tags:
+            rewritten = _tags[key]
+        else:
+            rewritten = self._tag_to_latin(tag, name, _attributes(tag, len(name) + 1))
+            if len(_tags) >= TAG_MEMO_ENTRIES:
+                _tags.clear()
+            _tags[key] = rewritten
+        if rewritten is None:  # kept as written, with everything inside
+            region_end = (
+                token.end() if name in VOID or tag.endswith("/>") else self._element_end(name, token.end())
+            )
+            self.out.append(self._links_only(self.html[token.start() : region_end]))
+            return region_end
+        self.out.append(rewritten)
+        return token.end()
+
+    def _tag_to_latin(self, tag: str, name: str, attributes: dict[str, tuple[str, int, int]]) -> str | None:
+        """The start tag in Latin, or None for an element kept as written."""
         language = attributes.get("lang")
         keep = (
             name in NEVER
             or (attributes.get("translate") or ("", 0, 0))[0].strip().lower() == "no"
             or (language is not None and language[0].strip() != "" and not is_kazakh_language(language[0]))
         )
-        if keep:
-            region_end = (
-                token.end() if name in VOID or tag.endswith("/>") else self._element_end(name, token.end())
-            )
-            self.out.append(self._links_only(self.html[token.start() : region_end]))
-            return region_end
-        self.out.append(self._rewrite(tag, name, attributes))
-        return token.end()
+        return None if keep else self._rewrite(tag, name, attributes)
 
     def _element_end(self, name: str, start: int) -> int:
         """Where the element opened just before `start` ends (after its end tag)."""
