@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-scale lint format check lock install install-dev chromium axe-core clean bench-views evaluate bench-search bench-syndication bench-wires bench bench-tools
+.PHONY: run test test-scale lint format check lock install install-dev chromium axe-core clean bench-views evaluate bench-search bench-syndication bench-wires bench-latin bench bench-tools
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -103,6 +103,10 @@ bench-syndication: install-dev
 ## bench-wires: ingesting a 500-item partner feed, near-duplicate check at 100,000 items (issue 11)
 bench-wires: install-dev
 	$(PY) benchmarks/bench_wires.py
+
+## bench-latin: the Kazakh Latin page against its Cyrillic twin on a 10,000-word article (issue 13)
+bench-latin: install-dev
+	$(PY) benchmarks/bench_latin.py
 
 ## bench-tools: nginx (with the cache-purge module) and wrk for `make bench` and the proxy tests
 ## (Debian's packages)

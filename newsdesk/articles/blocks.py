@@ -55,7 +55,9 @@ class QuoteBlock(blocks.StructBlock):
 
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
-        features=["bold", "italic", "link", "ol", "ul", "h2", "h3"], label=_("paragraph")
+        # notranslit, lang-ru, lang-en: kept as written on the Latin pages (editions/wagtail_hooks.py).
+        features=["bold", "italic", "link", "ol", "ul", "h2", "h3", "notranslit", "lang-ru", "lang-en"],
+        label=_("paragraph"),
     )
     image = ImageBlock(label=_("image"))
     gallery = GalleryBlock(label=_("photo gallery"))

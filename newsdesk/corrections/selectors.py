@@ -17,6 +17,8 @@ from wagtail.models import Locale
 from newsdesk.articles.models import ArticlePage
 from newsdesk.articles.text import rich_text_blocks
 from newsdesk.core.editors import EDITOR_PERMISSION, editions_for_user
+from newsdesk.editions.latin_html import html_to_latin, text_to_latin
+from newsdesk.editions.scripts import LATIN_PREFIX
 
 from .models import CorrectionNote, ErrorReport, ErrorReportStatus
 
@@ -94,6 +96,8 @@ class Excerpt:
     after: str
     # False when the place was not found in the article and the reader's context is shown.
     from_article: bool
+    # Reported from the Latin page (issue 13): the paragraph as written, in Cyrillic.
+    original: str = ""
 
     def as_html(self) -> SafeString:
         # format_html escapes every piece: reader text never reaches the page as markup.
@@ -110,7 +114,7 @@ class Excerpt:
             cut = after[:radius]
             cut = cut.rsplit(" ", 1)[0] if " " in cut[-30:] else cut
             after = cut + ELLIPSIS
-        return Excerpt(before, self.selected, after, self.from_article)
+        return Excerpt(before, self.selected, after, self.from_article, self.original)
 
 
 def _stream_data(raw: object) -> list[dict]:
@@ -122,8 +126,9 @@ def _stream_data(raw: object) -> list[dict]:
     return [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
 
 
-def article_text_blocks(*, body_data: object) -> list[str]:
-    """The reader-visible text of a body StreamField, one string per paragraph-like element.
+def article_text_blocks(*, body_data: object, latin: bool = False) -> list[str]:
+    """The reader-visible text of a body StreamField, one string per paragraph-like element;
+    `latin`: as the Kazakh Latin page shows it (marked spans as written), same order.
 
     Works on the raw stream data (a revision's `content["body"]`), so showing a page of
     reports does not build a page object per revision.
@@ -132,14 +137,17 @@ def article_text_blocks(*, body_data: object) -> list[str]:
     for block in _stream_data(body_data):
         kind, value = block.get("type"), block.get("value")
         if kind == "paragraph" and isinstance(value, str):
-            texts.extend(rich_text_blocks(value))
+            texts.extend(rich_text_blocks(html_to_latin(value) if latin else value))
         elif kind == "quote" and isinstance(value, dict):
             quote, attribution = str(value.get("quote") or ""), str(value.get("attribution") or "")
+            if latin:
+                quote, attribution = text_to_latin(quote), text_to_latin(attribution)
             texts.append(quote)
             if attribution:
                 texts.extend([f"— {attribution}", f"{quote}— {attribution}"])
         elif kind == "image" and isinstance(value, dict):
             caption = " ".join(str(value.get(key) or "") for key in ("caption", "credit")).strip()
+            caption = text_to_latin(caption) if latin else caption
             if caption:
                 texts.append(caption)
     texts = [text_format_chars_strip(text) for text in texts]
@@ -214,7 +222,30 @@ def error_report_excerpts(*, reports: Iterable[ErrorReport]) -> dict[int, Excerp
             before=report.context_before,
             after=report.context_after,
         )
+        if located is None and _reported_in_latin(report):
+            latin_key = (f"{key[0]}-latin", key[1])
+            if latin_key not in blocks_by_source:
+                blocks_by_source[latin_key] = article_text_blocks(body_data=raw, latin=True)
+            located = _latin_excerpt(blocks_by_source[key], blocks_by_source[latin_key], report=report)
         result[report.pk] = located or Excerpt(
             report.context_before, report.selected_text, report.context_after, from_article=False
         )
     return result
+
+
+def _reported_in_latin(report: ErrorReport) -> bool:
+    """Sent from a /kk-latn/ page (the reader script sends the page's address)."""
+    return LATIN_PREFIX in report.url
+
+
+def _latin_excerpt(cyrillic: list[str], latin: list[str], *, report: ErrorReport) -> Excerpt | None:
+    """The Latin paragraph the reader saw, split around the selection, with the Cyrillic
+    paragraph it was made from (one inbox for both scripts, issue 13)."""
+    located = excerpt_locate(
+        blocks=latin, selected=report.selected_text, before=report.context_before, after=report.context_after
+    )
+    if located is None:
+        return None
+    paragraph = located.before + located.selected + located.after
+    original = cyrillic[latin.index(paragraph)] if paragraph in latin and len(latin) == len(cyrillic) else ""
+    return Excerpt(located.before, located.selected, located.after, from_article=True, original=original)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -21,6 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from newsdesk.articles.models import ArticlePage
 from newsdesk.core.http import client_ip, json_error, origin_is_ours, request_from_own_page
 from newsdesk.core.ratelimit import RateLimitDecision
+from newsdesk.editions.latin_html import text_to_latin
+from newsdesk.editions.scripts import LATIN_PREFIX
 
 from .models import COMMENT_MAX_LENGTH, SELECTION_MAX_LENGTH, SUGGESTION_MAX_LENGTH
 from .selectors import article_for_report
@@ -116,10 +118,24 @@ def error_report_api(request: HttpRequest) -> HttpResponse:
     language, or in `lang` (the page's, sent by the script) until the article is known.
     """
     language = request.GET.get("lang", "")
+    latin = language.lower() == "kk-latn" or _sent_from_latin_page(request)
+    language = "kk" if latin else language
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
-        return _error_report_api(request)
+        response = _error_report_api(request)
+    if latin and isinstance(response, JsonResponse):
+        # The reader is on the Kazakh Latin page (issue 13): the dialog's answer in Latin too.
+        answer = json.loads(response.content)
+        if isinstance(answer.get("message"), str) and answer.get("message"):
+            answer["message"] = text_to_latin(answer["message"])
+            response.content = json.dumps(answer).encode()
+    return response
+
+
+def _sent_from_latin_page(request: HttpRequest) -> bool:
+    """The page the script runs on, as the browser names it (same origin: the full URL)."""
+    return urlsplit(request.headers.get("Referer", "")).path.startswith(LATIN_PREFIX)
 
 
 def _error_report_api(request: HttpRequest) -> HttpResponse:

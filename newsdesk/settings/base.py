@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "newsdesk.syndication.middleware.FeedConditionalGetMiddleware",
     # Cache-Control for public pages; the page cache itself is in front of Django (wsgi.py).
     "newsdesk.core.middleware.PublicPageCacheHeadersMiddleware",
+    # /kk-latn/... is /kk/... in the Latin alphabet: moves the path before anything reads it,
+    # transliterates the finished response (docs/kazakh-latin.md).
+    "newsdesk.editions.middleware.KazakhLatinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsdesk.core.middleware.EditionLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -481,6 +484,9 @@ WAGTAILFRONTENDCACHE = (
 )
 # Purge the URLs as given, not once per language (our URLs already carry their edition).
 WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
+# Paths shown twice under another prefix: a purge of one purges the other, in the page cache
+# and the proxy (the Kazakh edition in Latin script, docs/kazakh-latin.md).
+PAGE_CACHE_TWIN_PREFIXES: dict[str, tuple[str, ...]] = {"/kk/": ("/kk-latn/",)}
 # [render]
 # Seconds a rendered page fragment (header, article body, most viewed...) is kept at most;
 # a change readers could see retires every fragment at once (docs/performance-render.md).

@@ -25,6 +25,7 @@ from taggit.models import Tag
 
 from newsdesk.articles.models import ArticlePage, SectionPage
 from newsdesk.core.timezone import to_almaty
+from newsdesk.editions.scripts import CYRILLIC_LANGUAGE_TAG, LATIN_LANGUAGE_TAG, latin_path
 from newsdesk.editions.selectors import edition_get, edition_homes
 
 # Google News: "only URLs for articles published in the last two days", "up to 1,000".
@@ -152,7 +153,12 @@ class EditionArticlesSitemap(EditionSitemap):
             keys={u["item"]["translation_key"] for u in urls}, editions=self.editions
         )
         for url in urls:
-            versions = translations.get(url["item"]["translation_key"], {})
+            versions = dict(translations.get(url["item"]["translation_key"], {}))
+            if "kk" in versions:
+                # The Kazakh page's Latin twin (issue 13): an alternate, not a <url> of its own,
+                # since its canonical is the Cyrillic page.
+                versions[CYRILLIC_LANGUAGE_TAG] = versions["kk"]
+                versions[LATIN_LANGUAGE_TAG] = latin_path(versions["kk"])
             if len(versions) < 2:
                 continue
             alternates = [

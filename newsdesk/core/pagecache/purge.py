@@ -39,8 +39,23 @@ _batch: contextvars.ContextVar[dict[PurgeTarget, None] | None] = contextvars.Con
 )
 
 
+def purge_targets_with_twins(targets: Iterable[PurgeTarget]) -> list[PurgeTarget]:
+    """The targets and, for a path under a prefix of PAGE_CACHE_TWIN_PREFIXES, the same path
+    under each twin prefix (/kk/a/ and /kk-latn/a/: one page in two scripts)."""
+    twins: dict[str, tuple[str, ...]] = getattr(settings, "PAGE_CACHE_TWIN_PREFIXES", {})
+    expanded: dict[PurgeTarget, None] = {}
+    for target in targets:
+        expanded[target] = None
+        for prefix, others in twins.items():
+            if target.path.startswith(prefix) or target.path == prefix.rstrip("/"):
+                rest = target.path[len(prefix) :]
+                for other in others:
+                    expanded[PurgeTarget(other + rest, listing=target.listing)] = None
+    return list(expanded)
+
+
 def page_cache_purge_now(targets: Iterable[PurgeTarget]) -> None:
-    targets = list(dict.fromkeys(targets))
+    targets = purge_targets_with_twins(targets)
     if not targets:
         return
     store = page_store()

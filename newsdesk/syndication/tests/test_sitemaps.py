@@ -93,12 +93,27 @@ def test_article_urls_are_absolute_with_hreflang_alternates(sections: dict, clie
     assert alternates == {
         "ru": f"{BASE}{story['ru'].url}",
         "kk": f"{BASE}{story['kk'].url}",
+        "kk-Cyrl": f"{BASE}{story['kk'].url}",
+        "kk-Latn": f"{BASE}{story['kk'].url.replace('/kk/', '/kk-latn/', 1)}",
         "en": f"{BASE}{story['en'].url}",
         "x-default": f"{BASE}{story['ru'].url}",
     }
     assert story["kk"].url.startswith("/kk/")
     assert url.findtext(f"{{{SM}}}lastmod")
     assert urls[f"{BASE}{lonely.url}"].findall(f"{{{XHTML}}}link") == []
+
+
+def test_a_kazakh_article_lists_its_latin_twin_as_an_alternate(sections: dict, client: Client) -> None:
+    # Issue 13: the Latin page's canonical is the Cyrillic one, so it is an alternate, not a <url>.
+    article = article_publish(section=sections[("kk", "world")], title="Тек қазақша", slug="tek-qazaqsha")
+    root = get_xml(client, "/sitemap-kk-articles.xml")
+    assert locs(root) == [f"{BASE}{article.url}"]
+    links = {link.get("hreflang"): link.get("href") for link in root.iter(f"{{{XHTML}}}link")}
+    assert links == {
+        "kk": f"{BASE}{article.url}",
+        "kk-Cyrl": f"{BASE}{article.url}",
+        "kk-Latn": f"{BASE}/kk-latn/world/tek-qazaqsha/",
+    }
 
 
 def test_listing_sitemap_has_home_sections_and_tag_pages(sections: dict, client: Client) -> None:
