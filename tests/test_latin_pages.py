@@ -171,3 +171,18 @@ def test_the_latin_feed_links_latin_pages_and_keeps_the_guid(article: ArticlePag
     assert f"{latin_path(article.url)}</link>" in xml
     assert f"{article.url}</guid>" in xml
     assert 'rel="self"' in xml and "/kk-latn/feeds/rss/" in xml
+
+
+def test_a_quote_in_another_language_stays_as_written(sections, client: Client) -> None:
+    article = article_publish(section=sections[("kk", "politics")], title="Министр сөзі", slug="ministr-sozi")
+    article.body = [
+        ("paragraph", "<p>Министр былай деді.</p>"),
+        ("quote", {"quote": "Всё будет хорошо", "attribution": "Министр", "language": "ru"}),
+        ("quote", {"quote": "Бәрі жақсы болады", "attribution": "Әкім", "language": ""}),
+    ]
+    article.save_revision().publish()
+    cyrillic = client.get(article.url).content.decode()
+    assert '<blockquote class="article-quote" lang="ru">' in cyrillic
+    latin = client.get(latin_path(article.url)).content.decode()
+    assert "Всё будет хорошо" in latin  # the Russian quote, as written
+    assert "Bärı jaqsy bolady" in latin and "Бәрі жақсы болады" not in latin

@@ -47,6 +47,14 @@ class GalleryBlock(blocks.StructBlock):
 class QuoteBlock(blocks.StructBlock):
     quote = blocks.TextBlock(label=_("quote"))
     attribution = blocks.CharBlock(required=False, max_length=200, label=_("attribution"))
+    # A quote in another language than the article's (a Russian minister in a Kazakh story):
+    # its `lang` tells screen readers, and the Latin pages keep it as written (issue 13).
+    language = blocks.ChoiceBlock(
+        choices=[("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))],
+        required=False,
+        label=_("language of the quote"),
+        help_text=_("Only if it differs from the article's."),
+    )
 
     class Meta:
         icon = "openquote"
