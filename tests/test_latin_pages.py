@@ -186,3 +186,21 @@ def test_a_quote_in_another_language_stays_as_written(sections, client: Client) 
     latin = client.get(latin_path(article.url)).content.decode()
     assert "Всё будет хорошо" in latin  # the Russian quote, as written
     assert "Bärı jaqsy bolady" in latin and "Бәрі жақсы болады" not in latin
+
+
+def test_the_latin_pages_manifest_is_in_latin_and_opens_the_latin_home(homes, client: Client) -> None:
+    import json
+
+    from newsdesk.articles.tests.factories import committed
+    from newsdesk.editions.models import Edition
+
+    with committed():
+        Edition.objects.update_or_create(
+            locale=homes["kk"].locale, defaults={"name": "Қазақстан Бүгін", "tagline": "Жаңалықтар"}
+        )
+    cyrillic = json.loads(client.get("/kk/manifest.webmanifest").content)
+    latin = json.loads(client.get("/kk-latn/manifest.webmanifest").content)
+    assert latin["lang"] == "kk-Latn" and latin["start_url"] == latin["scope"] == "/kk-latn/"
+    assert latin["name"] and not CYRILLIC.search(latin["name"] + latin["description"])
+    assert CYRILLIC.search(cyrillic["name"] + cyrillic["description"])
+    assert 'href="/kk-latn/manifest.webmanifest"' in client.get("/kk-latn/").content.decode()

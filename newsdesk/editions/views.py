@@ -12,6 +12,8 @@ from django.templatetags.static import static
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from .latin_html import text_to_latin
+from .scripts import LATIN_LANGUAGE_TAG, latin_url, request_is_latin
 from .selectors import edition_get_for_request, edition_homes
 
 # The icons' navy (newsdesk/static/img/, drawn once from the wordmark's colours).
@@ -63,10 +65,29 @@ def edition_manifest(request: HttpRequest) -> HttpResponse:
             },
         ],
     }
+    if request_is_latin(request):
+        manifest = manifest_in_latin(manifest)
     return HttpResponse(
         json.dumps(manifest, ensure_ascii=False, indent=1),
         content_type="application/manifest+json; charset=utf-8",
     )
+
+
+def manifest_in_latin(manifest: dict) -> dict:
+    """The Kazakh manifest under /kk-latn/ (issue 13): its words in Latin, its language
+    kk-Latn, and the app opening the Latin home."""
+    name = text_to_latin(manifest["name"])
+    start_url = latin_url(manifest["start_url"])
+    return {
+        **manifest,
+        "name": name,
+        "short_name": manifest_short_name(name),
+        "description": text_to_latin(manifest["description"]),
+        "lang": LATIN_LANGUAGE_TAG,
+        "id": start_url,
+        "start_url": start_url,
+        "scope": start_url,
+    }
 
 
 @cache
