@@ -76,7 +76,9 @@ def wait_for_slide(page: Any, index: int) -> None:
         """(index) => {
           const track = document.querySelector('[data-gallery-track]');
           const slide = track.querySelectorAll('[data-gallery-slide]')[index];
-          return Math.abs(track.scrollLeft - slide.offsetLeft) < 2;
+          const status = document.querySelector('[data-gallery-status]').textContent.trim();
+          // The status follows the scroll events, which may come a frame after the scroll.
+          return Math.abs(track.scrollLeft - slide.offsetLeft) < 2 && status === `${index + 1} / 3`;
         }""",
         arg=index,
         timeout=5000,
