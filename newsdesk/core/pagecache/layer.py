@@ -84,17 +84,34 @@ class PageCache:
             flight = None if head else self.flights.try_lead(key)
             if flight is None:
                 return self._from_entry(STALE, entry, environ, head)
-            return self._render_and_store(environ, render, key, flight, language_keyed)
+            return self._lead(environ, render, key, flight, language_keyed)
         if head:
             # A HEAD is answered from a GET's entry, never stored: its body may be cut.
             return Reply(BYPASS, rendered=render(environ))
         flight, leader = self.flights.join(key)
         if leader:
-            return self._render_and_store(environ, render, key, flight, language_keyed)
+            return self._lead(environ, render, key, flight, language_keyed)
         flight.done.wait(config().coalesce_seconds)
         if flight.entry is not None:
             return self._from_entry(COALESCED, flight.entry, environ, head)
         return Reply(MISS, rendered=render(environ))
+
+    def _lead(
+        self,
+        environ: dict,
+        render: Callable[[dict], Rendered],
+        key: str,
+        flight: Flight,
+        language_keyed: bool,
+    ) -> Reply:
+        """Render for the waiters, unless the previous leader stored the page between this
+        reader's look-up and its flight (it landed and left): then this reader serves that
+        entry, and 50 readers after a purge still cause one render per process."""
+        entry = page_store().get(key)
+        if entry is not None and entry.is_fresh(time.time()):
+            self.flights.land(key, flight, entry)
+            return self._from_entry(COALESCED, entry, environ, False)
+        return self._render_and_store(environ, render, key, flight, language_keyed)
 
     @staticmethod
     def _from_entry(outcome: str, entry: PageEntry, environ: dict, head: bool) -> Reply:

@@ -282,3 +282,34 @@ def test_a_render_that_began_before_a_purge_is_not_stored(client, article, monke
     monkeypatch.undo()
     assert entries() == 0
     assert client.get(article.url)["X-Cache"] == "miss"
+
+
+def test_a_reader_that_missed_just_before_the_leader_stored_does_not_render_again(
+    client, article, monkeypatch
+) -> None:
+    """After a purge, a reader finds nothing; before it joins the flight, the leader renders,
+    stores and lands (its flight is gone). That reader must serve the stored page, not lead a
+    second render: the bench saw 2 renders in one process after a purge."""
+    renders: list[str] = []
+    original_render = client.handler._render
+
+    def counted_render(environ: dict) -> Any:
+        renders.append(environ["PATH_INFO"])
+        return original_render(environ)
+
+    monkeypatch.setattr(client.handler, "_render", counted_render)
+    original_join = _cache.flights.join
+    raced: list[bool] = []
+
+    def join_after_another_leader(key: str) -> Any:
+        if not raced:
+            raced.append(True)
+            other = PageCacheClient()
+            other.handler = client.handler  # the same process, another thread's reader
+            assert other.get(article.url)["X-Cache"] == "miss"  # it renders and lands
+        return original_join(key)
+
+    monkeypatch.setattr(_cache.flights, "join", join_after_another_leader)
+    response = client.get(article.url)
+    assert (response["X-Cache"], len(renders)) == ("coalesced", 1)
+    assert _cache.flights.flights == {}
