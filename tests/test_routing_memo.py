@@ -124,3 +124,22 @@ def test_without_a_generation_wagtail_routes_as_usual(
     with committed():
         ArticlePage.objects.filter(pk=article.pk).update(live=False)  # no signal, no bump
     assert read(client, article.url) == 404
+
+
+@pytest.mark.django_db
+def test_a_read_of_a_page_asks_the_shared_cache_for_the_generation_once(
+    client: Client, article: ArticlePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # View restrictions are asked for without the request; the routing memo hands it over.
+    assert read(client, article.url) == 200
+    reads: list[str] = []
+    original = fragments.cache.get
+
+    def counted(key: str, *args: object, **kwargs: object) -> object:
+        if key == fragments.GENERATION_KEY:
+            reads.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(fragments.cache, "get", counted)
+    assert read(client, article.url) == 200
+    assert len(reads) == 1

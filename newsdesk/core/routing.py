@@ -21,6 +21,7 @@ When the generation cannot be read (the shared cache is down), Wagtail routes as
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import types
 from typing import Any
@@ -33,6 +34,9 @@ from wagtail.url_routing import RouteResult
 from .fragments import fragment_get_or_set, fragments_generation
 
 _MISSING = object()
+# The request being answered, for reads that Wagtail makes without one (view restrictions):
+# its fragments generation is then read once per request, not once per read.
+_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar("routing_request", default=None)
 
 
 def _memoised(name: str, vary: tuple[Any, ...], compute: Any, *, request: HttpRequest | None) -> Any:
@@ -82,7 +86,11 @@ class PageRouteMemoMiddleware:
         self.wagtail_serve = serve
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        return self.get_response(request)
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
 
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: tuple[Any, ...], view_kwargs: dict[str, Any]
@@ -100,7 +108,7 @@ class PageRouteMemoMiddleware:
 def view_restrictions_exist() -> bool:
     """Whether any page has a view restriction, kept per generation (a restriction saved or
     deleted bumps it: `core.fragments.SOURCE_MODELS`)."""
-    return _memoised("restrictions", (), lambda: PageViewRestriction.objects.exists(), request=None)
+    return _memoised("restrictions", (), lambda: PageViewRestriction.objects.exists(), request=_request.get())
 
 
 class ViewRestrictionsMemoMixin:

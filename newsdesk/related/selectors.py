@@ -18,23 +18,14 @@ _RELATED_IDS = (
 
 
 def article_list_related(*, article: ArticlePage, limit: int = RELATED_LIMIT) -> list[ArticlePage]:
-    """The article's relevant news as precomputed in the background: one query (two with photos).
+    """The article's relevant news as precomputed in the background: one query for the ids,
+    one for the teasers (and one for their photos' renditions).
 
     Until the worker has computed the list (a moment after publication, or before the first
     `related_rebuild`), the editor's pins and then the latest of the same section stand in.
     """
-    # The block shows titles, dates, links and a small square of the photo (issue 14: the
-    # renditions come in one more query); no body.
-    related = list(
-        ArticlePage.objects.published()
-        .filter(related_backlinks__article_id=article.pk)
-        .order_by("related_backlinks__rank")
-        .for_listing()
-        .defer_streamfields()[:limit]
-    )
-    if related:
-        return related
-    return _fallback(article=article, limit=limit)
+    ids = article_related_ids(article=article, limit=limit)
+    return article_list_related_for_block(article=article, ids=ids, limit=limit)
 
 
 def article_related_ids(*, article: ArticlePage, limit: int = RELATED_LIMIT) -> list[int]:
@@ -49,11 +40,16 @@ def article_related_ids(*, article: ArticlePage, limit: int = RELATED_LIMIT) -> 
         return [related_id for (related_id,) in cursor.fetchall()]
 
 
-def article_list_related_for_block(*, article: ArticlePage, ids: list[int]) -> list[ArticlePage]:
-    """The teasers of the block, from `article_related_ids` (or the fallback when empty)."""
+def article_list_related_for_block(
+    *, article: ArticlePage, ids: list[int], limit: int = RELATED_LIMIT
+) -> list[ArticlePage]:
+    """The teasers of the block, from `article_related_ids` (or the fallback when empty): the
+    block shows titles, dates, links and a small square of the photo (issue 14), no body."""
     if not ids:
-        return _fallback(article=article, limit=RELATED_LIMIT)
-    by_id = {a.pk: a for a in ArticlePage.objects.published().filter(pk__in=ids).for_listing()}
+        return _fallback(article=article, limit=limit)
+    by_id = {
+        a.pk: a for a in ArticlePage.objects.published().filter(pk__in=ids).for_listing().defer_streamfields()
+    }
     return [by_id[i] for i in ids if i in by_id]
 
 

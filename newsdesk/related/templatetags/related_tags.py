@@ -24,9 +24,5 @@ def related_articles(context: template.Context, page: Any) -> SafeString:
         articles = article_list_related_for_block(article=page, ids=ids)
         return str(render_to_string("related/related_block.html", {"articles": articles}, request=request))
 
-    vary = (
-        (site.pk if site else None, page.pk, *ids)
-        if ids
-        else (site.pk if site else None, page.pk, "fallback")
-    )
+    vary = (site.pk if site else None, page.pk, *(ids or ["fallback"]))
     return mark_safe(fragment_get_or_set("related", vary, render, request=request))  # noqa: S308
