@@ -68,6 +68,11 @@ class PageCache:
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "/")
         if not path_is_cacheable(path):
             return Reply("", rendered=render(environ))
+        settings = config()
+        if settings.fresh_seconds + settings.stale_seconds <= 0:
+            # The cache is off (PAGE_CACHE_SECONDS=0 and no stale-while-revalidate): nothing
+            # to look up, nothing to write (an entry that expires at once cost a file write).
+            return Reply(BYPASS, rendered=render(environ))
         query = query_normalised(environ.get("QUERY_STRING", ""))
         if query is None or not request_may_use_cache(environ):
             return Reply(BYPASS, rendered=render(environ))

@@ -313,3 +313,13 @@ def test_a_reader_that_missed_just_before_the_leader_stored_does_not_render_agai
     response = client.get(article.url)
     assert (response["X-Cache"], len(renders)) == ("coalesced", 1)
     assert _cache.flights.flights == {}
+
+
+def test_with_the_cache_off_nothing_is_looked_up_or_written(client, article, settings) -> None:
+    assert client.get(article.url)["X-Cache"] == "miss"  # stored while the cache was on
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS = 0, 0
+    assert client.get(article.url)["X-Cache"] == "bypass"  # not served from that entry
+    caches["pages"].clear()
+    for _ in range(2):
+        assert client.get(article.url)["X-Cache"] == "bypass"
+    assert entries() == 0

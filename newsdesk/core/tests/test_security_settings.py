@@ -219,6 +219,35 @@ class TestPolicyPieces:
         assert "https://cdn.example.kz" in middleware.public_config["img-src"]
         assert "https://cdn.example.kz" not in middleware.public_config["script-src"]
 
+    def test_headers_built_once_still_honour_a_views_own_policy(self) -> None:
+        """The middleware keeps the header of each of its two policies; a view's @csp_update
+        changes its own response only, and a nonce asked for is in the header."""
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        answers: list[HttpResponse] = []
+        middleware = ContentSecurityPolicyMiddleware(lambda request: answers.pop())
+
+        def header(path: str, *, update: dict | None = None, nonce: bool = False) -> str:
+            response = HttpResponse("ok")
+            if update is not None:
+                response._csp_update = update  # type: ignore[attr-defined]  # what @csp_update sets
+            answers.append(response)
+            request = RequestFactory().get(path)
+            middleware.process_request(request)
+            if nonce:
+                str(request.csp_nonce)  # type: ignore[attr-defined]  # a template asked for it
+            return middleware(request)["Content-Security-Policy"]
+
+        public = header("/en/")
+        assert directives(public) == PUBLIC_POLICY and header("/en/") == public
+        admin = header("/admin/login/")
+        assert "'unsafe-inline'" in directives(admin)["script-src"] and header("/admin/") == admin
+        widened = header("/en/", update={"img-src": ["https://photos.example.kz"]})
+        assert "https://photos.example.kz" in directives(widened)["img-src"]
+        assert header("/en/") == public  # the update stayed with its response
+        assert header("/en/", nonce=True) == public  # the site's policy names no nonce
+
     def test_permissions_policy_header(self) -> None:
         assert (
             permissions_policy_header({"camera": [], "fullscreen": ["self"]})
