@@ -1,7 +1,9 @@
 """Reader-facing speed of Newsdesk, measured with wrk against the real servers (issue 12).
 
 For each stack (SQLite with file caches; PostgreSQL + Redis) it builds a fresh database with
-the demo content, then measures, with `wrk -t2 -c50` for --seconds per row:
+the demo content, then measures, with `wrk -t2 -c50`, --seconds per row in 1-second slices
+taken in turn with the rows they are compared with (all their servers up at once: the
+cached group, then the uncached group), so that a noisy machine slows them alike:
 
 - nginx static: the seed article's HTML, fetched once and served by nginx as a file (the
   baseline every row is divided by);
@@ -34,7 +36,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,6 +47,7 @@ from benchmarks.loadtools import (  # noqa: E402
     RenderLog,
     Result,
     burst,
+    combined,
     fetch,
     gunicorn_conf_write,
     percentile_ms,
@@ -61,6 +64,8 @@ REDIS_SERVER = os.environ.get("BENCH_WEB_REDIS_URL", "redis://127.0.0.1:6379/14"
 ARTICLE = "/en/politics/kazakh-and-russian-presidents-held-a-meeting/"
 HOME = "/en/"
 READERS = 50
+WARM_UP_SECONDS = 2
+SLICE_SECONDS = 1
 ARTICLE_SCRIPT = """
 import json
 from newsdesk.articles.models import ArticlePage
@@ -171,20 +176,34 @@ class Stack:
         for cleanup in reversed(self.cleanups):
             cleanup()
 
-    def measure(self, row: str, url: str, *, renders: RenderLog | None = None) -> Result:
-        fetch(url)  # warm: the first request fills the cache
-        before = renders.counts() if renders else {}
-        result = wrk(url, seconds=self.args.seconds)
-        if renders is not None:
-            # Proof that a "cached" row hit the cache and an "uncached" one rendered.
-            rendered = sum(renders.since(before).values())
-            result.note = f"{rendered / max(result.requests, 1):.2f} renders per request"
-        self.rows[row] = result
-        print(
-            f"  {row:<30} {result.rate:>9.0f} req/s  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:7.2f} ms"
-            f"  errors {result.errors}  {result.note}"
-        )
-        return result
+    def measure_together(self, rows: dict[str, tuple[str, RenderLog | None]]) -> None:
+        """The rows' URLs in turn, SLICE_SECONDS each, until every row had --seconds: the
+        servers are all up, and whatever else loads the machine falls on every row alike,
+        so the ratios between rows hold on a noisy machine (one row after the other, a
+        neighbour's burst could halve one of them)."""
+        for url, _renders in rows.values():
+            fetch(url)  # the first request fills the cache
+            # The same short warm-up for every row (each process's and thread's first
+            # requests), unmeasured, as wrk's own guide advises.
+            wrk(url, seconds=WARM_UP_SECONDS)
+        slices: dict[str, list[Result]] = {row: [] for row in rows}
+        rendered = dict.fromkeys(rows, 0)
+        for _ in range(max(1, round(self.args.seconds / SLICE_SECONDS))):
+            for row, (url, renders) in rows.items():
+                before = renders.counts() if renders else {}
+                slices[row].append(wrk(url, seconds=SLICE_SECONDS))
+                if renders is not None:
+                    rendered[row] += sum(renders.since(before).values())
+        for row, (_url, renders) in rows.items():
+            result = combined(slices[row])
+            if renders is not None:
+                # Proof that a "cached" row hit the cache and an "uncached" one rendered.
+                result.note = f"{rendered[row] / max(result.requests, 1):.2f} renders per request"
+            self.rows[row] = result
+            print(
+                f"  {row:<38} {result.rate:>9.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
+                f"p99 {result.p99_ms:7.2f} ms  errors {result.errors}  {result.note}"
+            )
 
     @contextmanager
     def app(self, **extra_env: str) -> Iterator[str]:
@@ -212,32 +231,55 @@ class Stack:
         # documents): without it every article would take the relevant-news fallback path.
         manage(self.env, "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")
         article = json.loads(manage(self.env, "shell", "-c", ARTICLE_SCRIPT).strip().splitlines()[-1])
+        stock = self.stock_prepare(article)
         with self.app() as base:
             _, _, html = fetch(base + ARTICLE)
             static_dir = self.dir / "static-baseline"
             static_dir.mkdir()
             (static_dir / "article.html").write_bytes(html)
-            self.nginx_static(static_dir)
-            self.measure("cached article", base + ARTICLE, renders=self.renders)
-            self.behind_nginx(base, static_root)
+            with ExitStack() as servers:
+                static = servers.enter_context(self.nginx_static(static_dir))
+                proxied = servers.enter_context(self.behind_nginx(base, static_root))
+                stock_cached = servers.enter_context(self.stock_server(stock, "1", self.gunicorn_workers()))
+                self.measure_together(
+                    {
+                        "nginx static (baseline)": (static, None),
+                        "cached article": (base + ARTICLE, self.renders),
+                        "stock Wagtail cache middleware": (stock_cached, None),
+                        "article behind nginx cache": (proxied, self.renders),
+                    }
+                )
             self.stampede(base)
         # What the cached server stored would be served by the next one: start from empty.
         manage(self.env, "shell", "-c", PURGE_ONCE.format(purge=self.args.purge))
-        with self.app(**UNCACHED) as base:
-            self.measure("uncached article", base + ARTICLE, renders=self.renders)
-            self.measure("uncached home", base + HOME, renders=self.renders)
-        self.stock(article)
+        with self.app(**UNCACHED) as base, ExitStack() as servers:
+            stock_plain = servers.enter_context(self.stock_server(stock, "0", self.gunicorn_workers()))
+            # The issue's own table measured stock Wagtail this way; shown beside the fairer row.
+            stock_sync = servers.enter_context(
+                self.stock_server(stock, "0", ["--workers=4", "--worker-class=sync"])
+            )
+            self.measure_together(
+                {
+                    "uncached article": (base + ARTICLE, self.renders),
+                    "stock Wagtail uncached": (stock_plain, None),
+                    "stock Wagtail uncached, 4 sync workers": (stock_sync, None),
+                    "uncached home": (base + HOME, self.renders),
+                }
+            )
 
-    def nginx_static(self, root: Path) -> None:
+    @contextmanager
+    def nginx_static(self, root: Path) -> Iterator[str]:
         port = free_port()
         nginx = NginxProcess(self.dir / "nginx-static", static_conf(root, port))
-        nginx.start(f"http://127.0.0.1:{port}/article.html")
+        url = f"http://127.0.0.1:{port}/article.html"
+        nginx.start(url)
         try:
-            self.measure("nginx static (baseline)", f"http://127.0.0.1:{port}/article.html")
+            yield url
         finally:
             nginx.stop()
 
-    def behind_nginx(self, base: str, static_root: Path) -> None:
+    @contextmanager
+    def behind_nginx(self, base: str, static_root: Path) -> Iterator[str]:
         site = Site(
             upstreams=[base.removeprefix("http://")],
             port=free_port(),
@@ -254,7 +296,7 @@ class Stack:
             _, headers, _ = fetch(url)
             if headers.get("X-Cache-Status") != "HIT":
                 print(f"  (nginx answered X-Cache-Status: {headers.get('X-Cache-Status')}, not HIT)")
-            self.measure("article behind nginx cache", url, renders=self.renders)
+            yield url
         finally:
             nginx.stop()
 
@@ -311,35 +353,37 @@ class Stack:
             f"p99 {result.p99_ms:7.2f} ms  {result.note}"
         )
 
-    def stock(self, article: dict[str, str]) -> None:
+    def stock_prepare(self, article: dict[str, str]) -> tuple[Path, dict[str, str], str]:
+        """The stock Wagtail project with the article: its directory, environment and path."""
         project = stock_project_write(self.dir / "stock")
         env = stock_env(self.env, database=self.stock_database, cache=self.stock_cache)
         path = stock_project_setup(project, env, title=article["title"], body_html=article["body"])
-        rows = (
-            ("stock Wagtail uncached", "0", self.gunicorn_workers()),
-            # The issue's own table measured stock Wagtail this way; shown beside the fairer row.
-            ("stock Wagtail uncached, 4 sync workers", "0", ["--workers=4", "--worker-class=sync"]),
-            ("stock Wagtail cache middleware", "1", self.gunicorn_workers()),
+        return project, env, path
+
+    @contextmanager
+    def stock_server(
+        self, stock: tuple[Path, dict[str, str], str], cache: str, workers: list[str]
+    ) -> Iterator[str]:
+        project, env, path = stock
+        port = free_port()
+        server = Gunicorn(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "stock_site.wsgi",
+                *workers,
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=project,
+            env=dict(env, STOCK_CACHE=cache),
+            log=self.dir / f"stock-{port}.log",
         )
-        for row, cache, workers in rows:
-            port = free_port()
-            server = Gunicorn(
-                [
-                    str(ROOT / ".venv" / "bin" / "gunicorn"),
-                    "stock_site.wsgi",
-                    *workers,
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                ],
-                cwd=project,
-                env=dict(env, STOCK_CACHE=cache),
-                log=self.dir / "stock.log",
-            )
-            server.start(f"http://127.0.0.1:{port}{path}")
-            try:
-                self.measure(row, f"http://127.0.0.1:{port}{path}")
-            finally:
-                server.stop()
+        url = f"http://127.0.0.1:{port}{path}"
+        server.start(url)
+        try:
+            yield url
+        finally:
+            server.stop()
 
     @staticmethod
     def gunicorn_workers() -> list[str]:

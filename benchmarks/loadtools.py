@@ -57,6 +57,21 @@ def wrk(url: str, *, seconds: float, threads: int = 2, connections: int = 50) ->
     return wrk_parse(output)
 
 
+def combined(slices: list[Result]) -> Result:
+    """One row from its wrk slices: requests over the time they took; p50 and p99 are the
+    slices' own, weighted by their requests (wrk gives percentiles, not the latencies)."""
+    requests = sum(part.requests for part in slices)
+    seconds = sum(part.requests / part.rate for part in slices if part.rate)
+    weight = max(requests, 1)
+    return Result(
+        requests / seconds if seconds else 0.0,
+        sum(part.p50_ms * part.requests for part in slices) / weight,
+        sum(part.p99_ms * part.requests for part in slices) / weight,
+        requests,
+        sum(part.errors for part in slices),
+    )
+
+
 def fetch(url: str, *, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=30) as response:
