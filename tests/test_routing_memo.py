@@ -4,6 +4,8 @@ the very next request, with no worker run (core.routing, core.fragments)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client, RequestFactory
@@ -135,7 +137,7 @@ def test_a_read_of_a_page_asks_the_shared_cache_for_the_generation_once(
     reads: list[str] = []
     original = fragments.cache.get
 
-    def counted(key: str, *args: object, **kwargs: object) -> object:
+    def counted(key: str, *args: Any, **kwargs: Any) -> Any:
         if key == fragments.GENERATION_KEY:
             reads.append(key)
         return original(key, *args, **kwargs)

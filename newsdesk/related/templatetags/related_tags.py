@@ -1,3 +1,4 @@
+from collections.abc import Hashable
 from typing import Any
 
 from django import template
@@ -24,5 +25,6 @@ def related_articles(context: template.Context, page: Any) -> SafeString:
         articles = article_list_related_for_block(article=page, ids=ids)
         return str(render_to_string("related/related_block.html", {"articles": articles}, request=request))
 
-    vary = (site.pk if site else None, page.pk, *(ids or ["fallback"]))
+    site_pk = site.pk if site else None
+    vary: tuple[Hashable, ...] = (site_pk, page.pk, *ids) if ids else (site_pk, page.pk, "fallback")
     return mark_safe(fragment_get_or_set("related", vary, render, request=request))  # noqa: S308
