@@ -129,19 +129,50 @@ def test_without_a_generation_wagtail_routes_as_usual(
 
 
 @pytest.mark.django_db
-def test_a_read_of_a_page_asks_the_shared_cache_for_the_generation_once(
+def test_a_read_of_a_page_asks_the_shared_cache_for_its_generations_once(
     client: Client, article: ArticlePage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # View restrictions are asked for without the request; the routing memo hands it over.
+    """View restrictions are asked for without the request (the routing memo hands it over),
+    and the most-viewed lists' generation comes in the same round trip as the fragments'."""
+    from newsdesk.analytics.selectors import MOST_VIEWED_GENERATION_KEY
+
     assert read(client, article.url) == 200
     reads: list[str] = []
-    original = fragments.cache.get
+    original_get, original_get_many = fragments.cache.get, fragments.cache.get_many
 
-    def counted(key: str, *args: Any, **kwargs: Any) -> Any:
-        if key == fragments.GENERATION_KEY:
+    inside_get_many: list[bool] = []
+
+    def get(key: str, *args: Any, **kwargs: Any) -> Any:
+        if not inside_get_many:  # a local cache's get_many calls get for each key
             reads.append(key)
-        return original(key, *args, **kwargs)
+        return original_get(key, *args, **kwargs)
 
-    monkeypatch.setattr(fragments.cache, "get", counted)
+    def get_many(keys: list[str], *args: Any, **kwargs: Any) -> Any:
+        reads.append("+".join(keys))
+        inside_get_many.append(True)
+        try:
+            return original_get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    monkeypatch.setattr(fragments.cache, "get", get)
+    monkeypatch.setattr(fragments.cache, "get_many", get_many)
     assert read(client, article.url) == 200
-    assert len(reads) == 1
+    generations = [key for key in reads if "generation" in key]
+    assert generations == [f"{fragments.GENERATION_KEY}+{MOST_VIEWED_GENERATION_KEY}"]
+
+
+@pytest.mark.django_db
+def test_a_dropped_most_viewed_list_is_seen_by_the_next_request(client: Client, article: ArticlePage) -> None:
+    from newsdesk.analytics.selectors import most_viewed_lists_forget
+
+    def block_key_part() -> object:
+        request = RequestFactory().get(article.url)
+        fragments.fragments_generation(request=request)
+        from newsdesk.analytics.selectors import most_viewed_lists_generation
+
+        return most_viewed_lists_generation(request=request)
+
+    before = block_key_part()
+    most_viewed_lists_forget()
+    assert block_key_part() != before

@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.core.fragments import generation_companion
 from newsdesk.core.timezone import almaty_midnight, to_almaty
 
 from .counters import counter_get
 from .models import ArticleDailyViews, NetworkBurstFlag
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
     from django_stubs_ext import StrOrPromise
 
 MOST_VIEWED_LIMIT = 10
@@ -214,10 +216,11 @@ def article_list_most_viewed_for_period(
     return articles
 
 
-def most_viewed_lists_generation() -> int:
+def most_viewed_lists_generation(*, request: HttpRequest | None = None) -> int:
     """Changes whenever every cached most-viewed list is dropped: part of the key of anything
-    rendered from them."""
-    return cache.get(MOST_VIEWED_GENERATION_KEY, 0)
+    rendered from them. With the request, as read with its fragments generation (one round
+    trip for both: `analytics.apps` registers the key)."""
+    return generation_companion(MOST_VIEWED_GENERATION_KEY, request=request, default=0)
 
 
 def most_viewed_lists_forget() -> None:

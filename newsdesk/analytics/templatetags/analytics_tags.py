@@ -33,7 +33,7 @@ def most_viewed(context: dict[str, Any], page: Any) -> SafeString:
     request = context.get("request")
     period = period_get(settings.ANALYTICS_MOST_VIEWED_BLOCK_PERIOD)
     seconds = min(settings.ANALYTICS_MOST_VIEWED_CACHE_SECONDS, 60)
-    vary = (most_viewed_lists_generation(), page.locale_id, period.key)
+    vary = (most_viewed_lists_generation(request=request), page.locale_id, period.key)
 
     def articles() -> list[Any]:
         return article_list_most_viewed_for_period(edition=page.locale_id, period=period)
