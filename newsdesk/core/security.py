@@ -70,7 +70,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
         # The two policies' headers, built once: django-csp deep-copies the policy and builds
         # its header again for every response (half a millisecond of an uncached page).
-        self.built: dict[tuple[int, bool, str | None], str] = {}
+        self.built: dict[tuple[int, bool], str] = {}
         self.excluded_prefixes = {
             HEADER: tuple(settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES") or ()),
             HEADER_REPORT_ONLY: tuple(
@@ -97,12 +97,12 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         own = parts.config is self.public_config or parts.config is self.admin_config
         if parts.update is not None or parts.replace is not None or not (own or parts.config is None):
             return build_policy(**asdict(parts), report_only=report_only)
-        key = (id(parts.config), report_only, parts.nonce)
+        if parts.nonce is not None:
+            return build_policy(**asdict(parts), report_only=report_only)
+        key = (id(parts.config), report_only)
         header = self.built.get(key)
         if header is None:
-            header = build_policy(**asdict(parts), report_only=report_only)
-            if parts.nonce is None:
-                self.built[key] = header
+            header = self.built[key] = build_policy(**asdict(parts), report_only=report_only)
         return header
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

@@ -68,8 +68,7 @@ class PageCache:
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "/")
         if not path_is_cacheable(path):
             return Reply("", rendered=render(environ))
-        settings = config()
-        if settings.fresh_seconds + settings.stale_seconds <= 0:
+        if config().fresh_seconds + config().stale_seconds <= 0:
             # The cache is off (PAGE_CACHE_SECONDS=0 and no stale-while-revalidate): nothing
             # to look up, nothing to write (an entry that expires at once cost a file write).
             return Reply(BYPASS, rendered=render(environ))
@@ -89,19 +88,23 @@ class PageCache:
             flight = None if head else self.flights.try_lead(key)
             if flight is None:
                 return self._from_entry(STALE, entry, environ, head)
-            return self._lead(environ, render, key, flight, language_keyed)
+            return self._render_and_store(environ, render, key, flight, language_keyed)
         if head:
             # A HEAD is answered from a GET's entry, never stored: its body may be cut.
             return Reply(BYPASS, rendered=render(environ))
         flight, leader = self.flights.join(key)
         if leader:
-            return self._lead(environ, render, key, flight, language_keyed)
+            return self._render_and_store(environ, render, key, flight, language_keyed)
         flight.done.wait(config().coalesce_seconds)
         if flight.entry is not None:
             return self._from_entry(COALESCED, flight.entry, environ, head)
         return Reply(MISS, rendered=render(environ))
 
-    def _lead(
+    @staticmethod
+    def _from_entry(outcome: str, entry: PageEntry, environ: dict, head: bool) -> Reply:
+        return Reply(outcome, entry=entry, not_modified=entry.not_modified_for(environ), head=head)
+
+    def _render_and_store(
         self,
         environ: dict,
         render: Callable[[dict], Rendered],
@@ -116,20 +119,6 @@ class PageCache:
         if entry is not None and entry.is_fresh(time.time()):
             self.flights.land(key, flight, entry)
             return self._from_entry(COALESCED, entry, environ, False)
-        return self._render_and_store(environ, render, key, flight, language_keyed)
-
-    @staticmethod
-    def _from_entry(outcome: str, entry: PageEntry, environ: dict, head: bool) -> Reply:
-        return Reply(outcome, entry=entry, not_modified=entry.not_modified_for(environ), head=head)
-
-    def _render_and_store(
-        self,
-        environ: dict,
-        render: Callable[[dict], Rendered],
-        key: str,
-        flight: Flight,
-        language_keyed: bool,
-    ) -> Reply:
         entry = None
         try:
             started = time.time()
